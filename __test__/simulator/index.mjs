@@ -1,0 +1,14 @@
+// Loopback fakes of Aliyun and Tencent Cloud SendSms, with the reference
+// signers they verify against. Node built-ins only, no dependencies.
+export { startAliyunSimulator, ALIYUN_DEFAULTS, aliyunNumberRegion } from './aliyun.mjs';
+export { startTencentSimulator, TENCENT_DEFAULTS, tencentParseNumber } from './tencent.mjs';
+export { aliyunPercentEncode, aliyunCanonicalQuery, aliyunStringToSign, aliyunSignature } from './verify-aliyun.mjs';
+export { tc3Sign, tc3Date, tc3CanonicalHeaders, parseTc3Authorization } from './verify-tencent.mjs';
+export {
+  aliyunTimestamp,
+  aliyunSignedParams,
+  tencentSignedRequest,
+  send,
+  sendAliyun,
+  sendTencent,
+} from './reference-client.mjs';

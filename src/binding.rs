@@ -1,0 +1,131 @@
+//! Every N-API export, and nothing else: converts JS⇄Rust values and turns
+//! panics into ordinary failures. No logic lives here.
+//!
+//! Configs and message data arrive as JSON text (the glue stringifies them),
+//! results leave as JSON text: one crossing each way, no per-field conversion.
+
+use std::collections::HashMap;
+use std::future::Future;
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+use crate::config::{self, aliyun, tencent};
+use crate::outcome::{guard_json, Outcome};
+use crate::send;
+use crate::sign::{aliyun_rpc, tencent_tc3};
+
+/// The Aliyun config guard: `{"success":true,"data":…}` or `{"success":false,"issues":[…]}`.
+#[napi(catch_unwind)]
+pub fn aliyun_parse_config(config_json: String) -> String {
+  guard_json(&config::read_json(&config_json).and_then(|v| aliyun::parse(&v)))
+}
+
+/// The Tencent config guard, same shape as `aliyunParseConfig`.
+#[napi(catch_unwind)]
+pub fn tencent_parse_config(config_json: String) -> String {
+  guard_json(&config::read_json(&config_json).and_then(|v| tencent::parse(&v)))
+}
+
+/// Sends one verification code through Aliyun; resolves to an outcome document
+/// (`{"ok":true,"value":…}` or `{"ok":false,"code":…,"data"|"issues":…}`), never rejects
+/// for a connector failure.
+#[napi]
+pub async fn aliyun_send(config_json: String, data_json: String) -> Result<String> {
+  Ok(isolate(async move { send::send_aliyun(&config_json, &data_json).await }).await)
+}
+
+/// Sends one verification code through Tencent Cloud; same outcome document.
+#[napi]
+pub async fn tencent_send(config_json: String, data_json: String) -> Result<String> {
+  Ok(isolate(async move { send::send_tencent(&config_json, &data_json).await }).await)
+}
+
+/// Runs a send as its own task so that a panic inside it ends as a failure
+/// outcome instead of unwinding into N-API.
+async fn isolate<F>(future: F) -> String
+where
+  F: Future<Output = Outcome> + Send + 'static,
+{
+  match tokio::spawn(future).await {
+    Ok(outcome) => outcome.to_json(),
+    Err(error) if error.is_panic() => Outcome::internal("a panic was caught").to_json(),
+    Err(_) => Outcome::internal("the task was cancelled").to_json(),
+  }
+}
+
+#[napi(object)]
+pub struct AliyunRpcSignature {
+  pub canonicalized_query_string: String,
+  pub string_to_sign: String,
+  pub signature: String,
+}
+
+/// Aliyun RPC signature v1 over `params` (exposed for tests and tooling).
+#[napi(catch_unwind)]
+pub fn aliyun_sign_rpc(
+  method: String,
+  params: HashMap<String, String>,
+  access_key_secret: String,
+) -> AliyunRpcSignature {
+  let params = params.into_iter().collect();
+  let signed = aliyun_rpc::sign(&method, &params, &access_key_secret);
+  AliyunRpcSignature {
+    canonicalized_query_string: signed.canonicalized_query_string,
+    string_to_sign: signed.string_to_sign,
+    signature: signed.signature,
+  }
+}
+
+#[napi(object)]
+pub struct Tc3SignInput {
+  pub secret_id: String,
+  pub secret_key: String,
+  pub service: String,
+  pub host: String,
+  pub content_type: String,
+  pub canonical_uri: String,
+  /// The exact body bytes (a string is taken as its UTF-8 bytes).
+  pub payload: Either<String, Buffer>,
+  pub timestamp: i64,
+}
+
+#[napi(object)]
+pub struct Tc3Signature {
+  pub hashed_request_payload: String,
+  pub canonical_request: String,
+  pub hashed_canonical_request: String,
+  pub credential_scope: String,
+  pub string_to_sign: String,
+  pub signature: String,
+  pub authorization: String,
+}
+
+/// Tencent TC3-HMAC-SHA256 over one request (exposed for tests and tooling).
+#[napi(catch_unwind)]
+pub fn tencent_sign_tc3(input: Tc3SignInput) -> Result<Tc3Signature> {
+  let payload: &[u8] = match &input.payload {
+    Either::A(text) => text.as_bytes(),
+    Either::B(buffer) => buffer,
+  };
+  let signed = tencent_tc3::sign(&tencent_tc3::Tc3Input {
+    secret_id: &input.secret_id,
+    secret_key: &input.secret_key,
+    service: &input.service,
+    host: &input.host,
+    content_type: &input.content_type,
+    canonical_uri: &input.canonical_uri,
+    payload,
+    timestamp: input.timestamp,
+  })
+  .ok_or_else(|| Error::new(Status::InvalidArg, "timestamp out of range".to_owned()))?;
+  Ok(Tc3Signature {
+    hashed_request_payload: signed.hashed_request_payload,
+    canonical_request: signed.canonical_request,
+    hashed_canonical_request: signed.hashed_canonical_request,
+    credential_scope: signed.credential_scope,
+    string_to_sign: signed.string_to_sign,
+    signature: signed.signature,
+    authorization: signed.authorization,
+  })
+}

@@ -1,0 +1,217 @@
+//! Config validation that reproduces the official zod guards' verdicts.
+//!
+//! The official connectors validate with zod; Logto shows zod's issues in its
+//! console. We walk the same schema by hand and emit the same `(path, code)`
+//! pairs and custom messages, so a config that the official guard accepts is
+//! accepted here with the same parsed output, and vice versa. The rules zod
+//! follows that matter here: every object key is checked (issues accumulate),
+//! an invalid element makes its array "aborted" so the array's `refine` does
+//! not run, a union that matches no option yields one `invalid_union` issue.
+
+pub mod aliyun;
+pub mod shared;
+pub mod tencent;
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// The JS glue marks values JSON cannot carry (undefined in arrays, NaN,
+/// Infinity, functions, symbols, bigints) as `{ "\u0000jsType": "<type>" }`, so
+/// the verdict on them matches zod's (which sees the real JS value).
+pub const JS_TYPE_TAG: &str = "\u{0}jsType";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum PathSeg {
+  Key(String),
+  Index(usize),
+}
+
+impl From<&str> for PathSeg {
+  fn from(key: &str) -> Self {
+    PathSeg::Key(key.to_owned())
+  }
+}
+
+impl From<usize> for PathSeg {
+  fn from(index: usize) -> Self {
+    PathSeg::Index(index)
+  }
+}
+
+/// One zod issue: `code` and `path` are compared with the official guard;
+/// `message` reads like zod's; `expected`/`received` as zod sets them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Issue {
+  pub code: &'static str,
+  pub path: Vec<PathSeg>,
+  pub message: String,
+  #[serde(skip_serializing_if = "Option::is_none")]
+  pub expected: Option<String>,
+  #[serde(skip_serializing_if = "Option::is_none")]
+  pub received: Option<String>,
+}
+
+/// A validated config and the guard's output (what `safeParse` returns as
+/// `data`: unknown keys dropped, defaults filled).
+#[derive(Debug)]
+pub struct Parsed<T> {
+  pub config: T,
+  pub output: Value,
+}
+
+/// The type zod would report for a value (`ZodParsedType`).
+pub fn js_type(value: Option<&Value>) -> &'static str {
+  match value {
+    None => "undefined",
+    Some(Value::Null) => "null",
+    Some(Value::Bool(_)) => "boolean",
+    Some(Value::Number(_)) => "number",
+    Some(Value::String(_)) => "string",
+    Some(Value::Array(_)) => "array",
+    Some(Value::Object(map)) => match tagged_type(map) {
+      Some(tag) => tag,
+      None => "object",
+    },
+  }
+}
+
+fn tagged_type(map: &serde_json::Map<String, Value>) -> Option<&'static str> {
+  if map.len() != 1 {
+    return None;
+  }
+  match map.get(JS_TYPE_TAG)?.as_str()? {
+    "undefined" => Some("undefined"),
+    "nan" => Some("nan"),
+    // zod sees Infinity as a number; it fails integer/finite checks only.
+    "infinity" => Some("number"),
+    "function" => Some("function"),
+    "symbol" => Some("symbol"),
+    "bigint" => Some("bigint"),
+    _ => Some("unknown"),
+  }
+}
+
+/// Treats a tagged `undefined` (array holes) like a missing value.
+fn present(value: Option<&Value>) -> Option<&Value> {
+  match value {
+    Some(v) if js_type(Some(v)) == "undefined" => None,
+    other => other,
+  }
+}
+
+/// Collects issues while walking a config, zod style.
+#[derive(Debug, Default)]
+pub struct Ctx {
+  pub issues: Vec<Issue>,
+}
+
+impl Ctx {
+  pub fn push(&mut self, code: &'static str, path: &[PathSeg], message: impl Into<String>) {
+    self.issues.push(Issue {
+      code,
+      path: path.to_vec(),
+      message: message.into(),
+      expected: None,
+      received: None,
+    });
+  }
+
+  pub fn invalid_type(&mut self, path: &[PathSeg], expected: &str, value: Option<&Value>) {
+    let received = js_type(value);
+    let message = if received == "undefined" {
+      "Required".to_owned()
+    } else {
+      format!("Expected {expected}, received {received}")
+    };
+    self.issues.push(Issue {
+      code: "invalid_type",
+      path: path.to_vec(),
+      message,
+      expected: Some(expected.to_owned()),
+      received: Some(received.to_owned()),
+    });
+  }
+
+  /// `z.object({...})`: the map, or an `invalid_type` issue.
+  pub fn object<'v>(
+    &mut self,
+    value: Option<&'v Value>,
+    path: &[PathSeg],
+  ) -> Option<&'v serde_json::Map<String, Value>> {
+    match present(value) {
+      Some(Value::Object(map)) if tagged_type(map).is_none() => Some(map),
+      other => {
+        self.invalid_type(path, "object", other);
+        None
+      }
+    }
+  }
+
+  /// `z.string()`.
+  pub fn string(&mut self, value: Option<&Value>, path: &[PathSeg]) -> Option<String> {
+    match present(value) {
+      Some(Value::String(s)) => Some(s.clone()),
+      other => {
+        self.invalid_type(path, "string", other);
+        None
+      }
+    }
+  }
+
+  /// `z.boolean().optional()`: `Ok(None)` when absent.
+  pub fn optional_bool(
+    &mut self,
+    value: Option<&Value>,
+    path: &[PathSeg],
+  ) -> Result<Option<bool>, ()> {
+    match present(value) {
+      None => Ok(None),
+      Some(Value::Bool(b)) => Ok(Some(*b)),
+      other => {
+        self.invalid_type(path, "boolean", other);
+        Err(())
+      }
+    }
+  }
+
+  pub fn is_clean_since(&self, mark: usize) -> bool {
+    self.issues.len() == mark
+  }
+}
+
+/// Appends one segment to a path.
+pub fn at(path: &[PathSeg], seg: impl Into<PathSeg>) -> Vec<PathSeg> {
+  let mut next = path.to_vec();
+  next.push(seg.into());
+  next
+}
+
+/// Reads the JSON the JS glue sends. A document serde cannot read (nesting
+/// deeper than 128 levels) is reported as one issue at the root.
+pub fn read_json(text: &str) -> Result<Value, Vec<Issue>> {
+  serde_json::from_str(text).map_err(|error| {
+    vec![Issue {
+      code: "custom",
+      path: Vec::new(),
+      message: format!("Config could not be read: {error}"),
+      expected: None,
+      received: None,
+    }]
+  })
+}
+
+/// Required usage types, in the order the official guards name missing ones.
+pub const REQUIRED_USAGE_TYPES: [&str; 4] = ["Register", "SignIn", "ForgotPassword", "Generic"];
+
+/// The usage types among the required ones that `templates` lacks.
+pub fn missing_usage_types<'a, I>(usage_types: I) -> Vec<&'static str>
+where
+  I: IntoIterator<Item = &'a str> + Clone,
+{
+  REQUIRED_USAGE_TYPES
+    .iter()
+    .copied()
+    .filter(|required| !usage_types.clone().into_iter().any(|u| u == *required))
+    .collect()
+}

@@ -1,0 +1,265 @@
+//! Pieces both providers' configs share: templates, `endpoint`, `timeoutMs`,
+//! `strictPhoneRegionNumberCheck`.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use reqwest::Url;
+use serde_json::{Map, Value};
+
+use super::{at, js_type, Ctx, PathSeg};
+use crate::template::{Template, TemplateCode};
+
+pub const DEFAULT_TIMEOUT_MS: u64 = 10_000;
+pub const MAX_TIMEOUT_MS: f64 = 60_000.0;
+
+/// Aliyun's `SmsTemplateType` enum values (zod `nativeEnum`); default 2.
+const ALIYUN_TEMPLATE_TYPES: [f64; 5] = [0.0, 1.0, 2.0, 6.0, 7.0];
+const ALIYUN_DEFAULT_TEMPLATE_TYPE: u64 = 2;
+
+/// How a provider's template objects look.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum TemplateShape {
+  /// `{ type (nativeEnum, default 2), usageType, templateCode: string | {china, overseas} }`
+  AliyunWithType,
+  /// `{ usageType, templateCode: string | {china, overseas} }`
+  Plain,
+}
+
+/// `z.array(template).refine(has required usage types, message)`.
+pub fn templates(
+  ctx: &mut Ctx,
+  value: Option<&Value>,
+  shape: TemplateShape,
+  missing_message: impl Fn(&[&str]) -> String,
+) -> Option<(Vec<Template>, Value)> {
+  let path = vec![PathSeg::from("templates")];
+  let items = match value {
+    Some(Value::Array(items)) => items,
+    other => {
+      ctx.invalid_type(&path, "array", other);
+      return None;
+    }
+  };
+  let mark = ctx.issues.len();
+  let mut parsed = Vec::with_capacity(items.len());
+  let mut output = Vec::with_capacity(items.len());
+  for (index, item) in items.iter().enumerate() {
+    if let Some((template, out)) = template(ctx, Some(item), &at(&path, index), shape) {
+      parsed.push(template);
+      output.push(out);
+    }
+  }
+  // zod: an invalid element aborts the array, so its refinement never runs.
+  if !ctx.is_clean_since(mark) {
+    return None;
+  }
+  let missing = super::missing_usage_types(parsed.iter().map(|t| t.usage_type.as_str()));
+  if !missing.is_empty() {
+    ctx.push("custom", &path, missing_message(&missing));
+    return None;
+  }
+  Some((parsed, Value::Array(output)))
+}
+
+fn template(
+  ctx: &mut Ctx,
+  value: Option<&Value>,
+  path: &[PathSeg],
+  shape: TemplateShape,
+) -> Option<(Template, Value)> {
+  let map = ctx.object(value, path)?;
+  let mut out = Map::new();
+  let kind = if shape == TemplateShape::AliyunWithType {
+    aliyun_template_type(ctx, map.get("type"), &at(path, "type"))
+  } else {
+    Some(None)
+  };
+  let usage_type = ctx.string(map.get("usageType"), &at(path, "usageType"));
+  let code = template_code(ctx, map.get("templateCode"), &at(path, "templateCode"));
+  let (kind, usage_type, (code, code_out)) = (kind?, usage_type?, code?);
+  if let Some(kind) = kind {
+    out.insert("type".into(), kind);
+  }
+  out.insert("usageType".into(), Value::String(usage_type.clone()));
+  out.insert("templateCode".into(), code_out);
+  Some((Template { usage_type, code }, Value::Object(out)))
+}
+
+/// `z.nativeEnum(SmsTemplateType).default(2)`. `Some(Some(v))` = the output value.
+fn aliyun_template_type(
+  ctx: &mut Ctx,
+  value: Option<&Value>,
+  path: &[PathSeg],
+) -> Option<Option<Value>> {
+  match value {
+    None => Some(Some(Value::from(ALIYUN_DEFAULT_TEMPLATE_TYPE))),
+    Some(v) if js_type(Some(v)) == "undefined" => {
+      Some(Some(Value::from(ALIYUN_DEFAULT_TEMPLATE_TYPE)))
+    }
+    Some(Value::Number(n))
+      if n
+        .as_f64()
+        .is_some_and(|f| ALIYUN_TEMPLATE_TYPES.contains(&f)) =>
+    {
+      Some(Some(Value::Number(n.clone())))
+    }
+    // A string or a number outside the enum: zod says invalid_enum_value.
+    Some(v) if matches!(js_type(Some(v)), "string" | "number") => {
+      ctx.push(
+        "invalid_enum_value",
+        path,
+        format!(
+          "Invalid enum value. Expected 0 | 1 | 2 | 6 | 7, received '{}'",
+          short(v)
+        ),
+      );
+      None
+    }
+    Some(v) => {
+      ctx.invalid_type(path, "0 | 1 | 2 | 6 | 7", Some(v));
+      None
+    }
+  }
+}
+
+/// `z.string().or(z.object({ china: z.string(), overseas: z.string() }))`.
+fn template_code(
+  ctx: &mut Ctx,
+  value: Option<&Value>,
+  path: &[PathSeg],
+) -> Option<(TemplateCode, Value)> {
+  match value {
+    Some(Value::String(code)) => Some((
+      TemplateCode::Single(code.clone()),
+      Value::String(code.clone()),
+    )),
+    Some(Value::Object(map)) if js_type(value) == "object" => {
+      match (map.get("china"), map.get("overseas")) {
+        (Some(Value::String(china)), Some(Value::String(overseas))) => {
+          let mut out = Map::new();
+          out.insert("china".into(), Value::String(china.clone()));
+          out.insert("overseas".into(), Value::String(overseas.clone()));
+          Some((
+            TemplateCode::Regional {
+              china: china.clone(),
+              overseas: overseas.clone(),
+            },
+            Value::Object(out),
+          ))
+        }
+        _ => {
+          ctx.push("invalid_union", path, "Invalid input");
+          None
+        }
+      }
+    }
+    _ => {
+      ctx.push("invalid_union", path, "Invalid input");
+      None
+    }
+  }
+}
+
+fn short(value: &Value) -> String {
+  let text = match value {
+    Value::String(s) => s.clone(),
+    other => other.to_string(),
+  };
+  text.chars().take(40).collect()
+}
+
+/// The added `endpoint` key: a full URL; `https://`, or `http://` to a loopback
+/// host only (tests and local relays), never userinfo, query or fragment.
+pub fn endpoint(ctx: &mut Ctx, value: Option<&Value>) -> Result<Option<Url>, ()> {
+  let path = vec![PathSeg::from("endpoint")];
+  let text = match value {
+    None => return Ok(None),
+    Some(v) if js_type(Some(v)) == "undefined" => return Ok(None),
+    Some(Value::String(text)) => text,
+    other => {
+      ctx.invalid_type(&path, "string", other);
+      return Err(());
+    }
+  };
+  match check_endpoint(text) {
+    Ok(url) => Ok(Some(url)),
+    Err(reason) => {
+      ctx.push("custom", &path, reason);
+      Err(())
+    }
+  }
+}
+
+fn check_endpoint(text: &str) -> Result<Url, String> {
+  let url = Url::parse(text)
+    .map_err(|_| "endpoint must be a full URL such as https://sms.example.com/".to_owned())?;
+  if !url.username().is_empty() || url.password().is_some() {
+    return Err("endpoint must not contain a user name or password".to_owned());
+  }
+  if url.query().is_some() || url.fragment().is_some() {
+    return Err("endpoint must not contain a query string or fragment".to_owned());
+  }
+  match url.scheme() {
+    "https" if url.host().is_some() => Ok(url),
+    "http" if is_loopback(&url) => Ok(url),
+    "http" => {
+      Err("endpoint must use https:// (http:// is allowed only for loopback hosts)".to_owned())
+    }
+    _ => Err("endpoint must use https://".to_owned()),
+  }
+}
+
+fn is_loopback(url: &Url) -> bool {
+  match url.host() {
+    Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+    Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+    Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+    None => false,
+  }
+}
+
+/// The added `timeoutMs` key: an integer from 1 to 60000.
+pub fn timeout_ms(ctx: &mut Ctx, value: Option<&Value>) -> Result<Option<Duration>, ()> {
+  let path = vec![PathSeg::from("timeoutMs")];
+  let number = match value {
+    None => return Ok(None),
+    Some(v) if js_type(Some(v)) == "undefined" => return Ok(None),
+    Some(Value::Number(n)) => n.as_f64().unwrap_or(f64::NAN),
+    Some(v) if js_type(Some(v)) == "number" => f64::INFINITY,
+    other => {
+      ctx.invalid_type(&path, "number", other);
+      return Err(());
+    }
+  };
+  if !(number.is_finite() && number.fract() == 0.0) {
+    ctx.push("invalid_type", &path, "Expected integer, received float");
+    return Err(());
+  }
+  if number < 1.0 {
+    ctx.push(
+      "too_small",
+      &path,
+      "Number must be greater than or equal to 1",
+    );
+    return Err(());
+  }
+  if number > MAX_TIMEOUT_MS {
+    ctx.push(
+      "too_big",
+      &path,
+      "Number must be less than or equal to 60000",
+    );
+    return Err(());
+  }
+  Ok(Some(Duration::from_millis(number as u64)))
+}
+
+/// Adds an optional added key to the guard's output only when the input had it.
+pub fn keep_if_present(out: &mut Map<String, Value>, input: &Map<String, Value>, key: &str) {
+  if let Some(value) = input.get(key) {
+    if js_type(Some(value)) != "undefined" {
+      out.insert(key.to_owned(), value.clone());
+    }
+  }
+}

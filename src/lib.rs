@@ -1,0 +1,15 @@
+//! Native core of the Logto Aliyun SMS and Tencent Cloud SMS connectors.
+//!
+//! Table of contents: every module has one job. `binding` is the only place that
+//! knows about N-API; everything else is plain Rust and unit-tested as such.
+
+pub mod binding;
+pub mod config;
+pub mod error;
+pub mod outcome;
+pub mod phone;
+pub mod provider;
+pub mod send;
+pub mod sign;
+pub mod template;
+pub mod transport;

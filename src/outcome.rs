@@ -1,0 +1,54 @@
+//! The JSON documents that cross the N-API boundary. Results travel as one
+//! string each way: one allocation and one `JSON.parse` per call, and the JS
+//! side needs no knowledge of Rust types. Errors are values here, never
+//! exceptions, so the glue can always build the host's `ConnectorError`.
+
+use serde_json::{json, Value};
+
+use crate::config::{Issue, Parsed};
+use crate::error::{ConnectorError, ErrorCode};
+
+/// What a send ends in.
+#[derive(Debug)]
+pub enum Outcome {
+  Sent(Value),
+  InvalidConfig(Vec<Issue>),
+  Failed(ConnectorError),
+}
+
+impl From<ConnectorError> for Outcome {
+  fn from(error: ConnectorError) -> Self {
+    Outcome::Failed(error)
+  }
+}
+
+impl Outcome {
+  pub fn internal(what: &str) -> Self {
+    Outcome::Failed(ConnectorError::new(
+      ErrorCode::General,
+      format!("Internal error in the SMS connector ({what}); nothing more is known."),
+    ))
+  }
+
+  pub fn to_json(&self) -> String {
+    let document = match self {
+      Outcome::Sent(value) => json!({ "ok": true, "value": value }),
+      Outcome::InvalidConfig(issues) => {
+        json!({ "ok": false, "code": ErrorCode::InvalidConfig.as_str(), "issues": issues })
+      }
+      Outcome::Failed(error) => {
+        json!({ "ok": false, "code": error.code.as_str(), "data": error.data_value() })
+      }
+    };
+    document.to_string()
+  }
+}
+
+/// `safeParse`'s answer: `{ success, data }` or `{ success, issues }`.
+pub fn guard_json<T>(result: &Result<Parsed<T>, Vec<Issue>>) -> String {
+  match result {
+    Ok(parsed) => json!({ "success": true, "data": parsed.output }),
+    Err(issues) => json!({ "success": false, "issues": issues }),
+  }
+  .to_string()
+}

@@ -1,0 +1,269 @@
+//! Aliyun SendSms (RPC, version 2017-05-25): request parameters, answer
+//! parsing and the error table (CONTRACT §5, spec/providers.md §1.6).
+
+use std::collections::BTreeMap;
+
+use secrecy::ExposeSecret;
+use serde_json::Value;
+use time::macros::format_description;
+use time::OffsetDateTime;
+
+use super::{
+  classify, clock_skew_description, envelope, invalid_shape, provider_error, str_field, Rule,
+};
+use crate::config::aliyun::AliyunConfig;
+use crate::error::{ConnectorError, ErrorCode};
+use crate::sign::aliyun_rpc;
+use crate::transport::{HttpRequest, HttpResponse};
+
+const PROVIDER: &str = "Aliyun SMS";
+
+use ErrorCode::*;
+const RULES: &[Rule] = &[
+  Rule::Exact("isv.MOBILE_NUMBER_ILLEGAL", InvalidRequestParameters),
+  Rule::Exact("isv.BUSINESS_LIMIT_CONTROL", RateLimitExceeded),
+  Rule::Exact("isv.DAY_LIMIT_CONTROL", RateLimitExceeded),
+  Rule::Exact("isv.MONTH_LIMIT_CONTROL", RateLimitExceeded),
+  Rule::Prefix("Throttling", RateLimitExceeded),
+  Rule::Exact("isv.AMOUNT_NOT_ENOUGH", UsageLimitExceeded),
+  Rule::Exact("isv.OUT_OF_SERVICE", UsageLimitExceeded),
+  Rule::Exact("SignatureDoesNotMatch", InvalidConfig),
+  Rule::Exact("IncompleteSignature", InvalidConfig),
+  Rule::Prefix("InvalidAccessKeyId.", InvalidConfig),
+  Rule::Exact("Forbidden.RAM", InvalidConfig),
+  Rule::Exact("isp.RAM_PERMISSION_DENY", InvalidConfig),
+  Rule::Exact("isv.SMS_SIGNATURE_ILLEGAL", InvalidConfig),
+  Rule::Exact("isv.SMS_SIGN_ILLEGAL", InvalidConfig),
+  Rule::Exact("isv.SIGN_NAME_ILLEGAL", InvalidConfig),
+  Rule::Exact("isv.SIGN_STATE_ILLEGAL", InvalidConfig),
+  Rule::Exact("isv.SMS_SIGNATURE_SCENE_ILLEGAL", InvalidConfig),
+  Rule::Exact("isv.SMS_TEMPLATE_ILLEGAL", InvalidConfig),
+  Rule::Exact("isv.TEMPLATE_MISSING_PARAMETERS", InvalidConfig),
+  Rule::Exact("isv.PRODUCT_UN_SUBSCRIPT", InvalidConfig),
+  Rule::Exact("isv.PRODUCT_UNSUBSCRIBE", InvalidConfig),
+  // InvalidTimeStamp.Expired stays General: handled with a clock message below.
+];
+
+const CLOCK_SKEW_CODE: &str = "InvalidTimeStamp.Expired";
+
+pub fn classify_code(code: &str) -> ErrorCode {
+  classify(RULES, code)
+}
+
+/// `Timestamp` as Aliyun wants it: UTC, seconds, `Z`.
+pub fn format_timestamp(now: OffsetDateTime) -> String {
+  now
+    .format(format_description!(
+      "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
+    ))
+    .unwrap_or_default()
+}
+
+/// What varies per send; time and nonce come from the caller so this stays pure.
+pub struct Message<'a> {
+  pub to: &'a str,
+  pub template_code: &'a str,
+  pub code: &'a str,
+  pub timestamp: String,
+  pub nonce: String,
+}
+
+/// The signed form parameters, in the order Aliyun signs them.
+pub fn signed_params(config: &AliyunConfig, message: &Message<'_>) -> BTreeMap<String, String> {
+  let template_param = serde_json::json!({ "code": message.code }).to_string();
+  let mut params: BTreeMap<String, String> = [
+    ("AccessKeyId", config.access_key_id.as_str()),
+    ("Action", "SendSms"),
+    // Lower-case `json` as the official connector sends it.
+    ("Format", "json"),
+    ("PhoneNumbers", message.to),
+    ("RegionId", "cn-hangzhou"),
+    ("SignName", config.sign_name.as_str()),
+    ("SignatureMethod", "HMAC-SHA1"),
+    ("SignatureNonce", message.nonce.as_str()),
+    ("SignatureVersion", "1.0"),
+    ("TemplateCode", message.template_code),
+    ("TemplateParam", template_param.as_str()),
+    ("Timestamp", message.timestamp.as_str()),
+    ("Version", "2017-05-25"),
+  ]
+  .into_iter()
+  .map(|(k, v)| (k.to_owned(), v.to_owned()))
+  .collect();
+  let signed = aliyun_rpc::sign("POST", &params, config.access_key_secret.expose_secret());
+  params.insert("Signature".into(), signed.signature);
+  params
+}
+
+pub fn build_request(config: &AliyunConfig, message: &Message<'_>) -> HttpRequest {
+  let params = signed_params(config, message);
+  HttpRequest {
+    url: config.endpoint.clone(),
+    headers: vec![(
+      "content-type",
+      "application/x-www-form-urlencoded".to_owned(),
+    )],
+    body: aliyun_rpc::encode_pairs(&params).into_bytes(),
+    timeout: config.timeout,
+  }
+}
+
+/// Reads an answer: the parsed body on `Code: "OK"`, else the classified error.
+pub fn interpret(response: &HttpResponse) -> Result<Value, ConnectorError> {
+  let body = envelope(response, PROVIDER)?;
+  let Some(body) = body.filter(Value::is_object) else {
+    return Err(invalid_shape(PROVIDER, response.status));
+  };
+  let Some(code) = str_field(&body, "Code") else {
+    return Err(invalid_shape(PROVIDER, response.status));
+  };
+  let shape_ok = ["Message", "RequestId", "BizId"]
+    .iter()
+    .all(|key| body.get(key).is_none_or(Value::is_string));
+  if !shape_ok {
+    return Err(invalid_shape(PROVIDER, response.status));
+  }
+  if code == "OK" && (200..300).contains(&response.status) {
+    return Ok(body);
+  }
+  let message = redact(str_field(&body, "Message").unwrap_or(""));
+  let description = if code == CLOCK_SKEW_CODE {
+    clock_skew_description(PROVIDER, "15 minutes", &message)
+  } else if message.is_empty() {
+    format!("{PROVIDER} refused the request with {code}.")
+  } else {
+    message
+  };
+  Err(provider_error(
+    classify_code(code),
+    code,
+    description,
+    str_field(&body, "RequestId"),
+  ))
+}
+
+/// `SignatureDoesNotMatch` echoes the server's string-to-sign (key id, phone
+/// number, the code): Logto may show error data to the end user, so it goes.
+fn redact(message: &str) -> String {
+  const MARKER: &str = "server string to sign is";
+  match message.to_ascii_lowercase().find(MARKER) {
+    Some(at) => message[..at].trim_end().to_owned(),
+    None => message.to_owned(),
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  fn answer(status: u16, body: &str) -> HttpResponse {
+    HttpResponse {
+      status,
+      body: body.as_bytes().to_vec(),
+    }
+  }
+
+  fn code_of(result: Result<Value, ConnectorError>) -> Option<ErrorCode> {
+    result.err().map(|e| e.code)
+  }
+
+  #[test]
+  fn table() {
+    let cases = [
+      ("isv.MOBILE_NUMBER_ILLEGAL", InvalidRequestParameters),
+      ("isv.BUSINESS_LIMIT_CONTROL", RateLimitExceeded),
+      ("isv.DAY_LIMIT_CONTROL", RateLimitExceeded),
+      ("isv.MONTH_LIMIT_CONTROL", RateLimitExceeded),
+      ("Throttling.User", RateLimitExceeded),
+      ("Throttling", RateLimitExceeded),
+      ("isv.AMOUNT_NOT_ENOUGH", UsageLimitExceeded),
+      ("isv.OUT_OF_SERVICE", UsageLimitExceeded),
+      ("InvalidAccessKeyId.NotFound", InvalidConfig),
+      ("InvalidAccessKeyId.Inactive", InvalidConfig),
+      ("isv.SMS_TEMPLATE_ILLEGAL", InvalidConfig),
+      ("isv.PRODUCT_UN_SUBSCRIPT", InvalidConfig),
+      ("InvalidTimeStamp.Expired", General),
+      ("isp.SYSTEM_ERROR", General),
+      ("SignatureNonceUsed", General),
+      ("something.new", General),
+    ];
+    for (code, expected) in cases {
+      assert_eq!(classify_code(code), expected, "{code}");
+    }
+  }
+
+  #[test]
+  fn success_with_and_without_optional_fields() {
+    let full = r#"{"Code":"OK","Message":"OK","BizId":"700000000000000000^0","RequestId":"A0"}"#;
+    assert!(interpret(&answer(200, full)).is_ok());
+    assert!(interpret(&answer(200, r#"{"Code":"OK"}"#)).is_ok());
+  }
+
+  #[test]
+  fn statuses_before_bodies() {
+    assert_eq!(
+      code_of(interpret(&answer(502, "<html>bad gateway</html>"))),
+      Some(General)
+    );
+    assert_eq!(
+      code_of(interpret(&answer(503, r#"{"Code":"OK"}"#))),
+      Some(General)
+    );
+    assert_eq!(code_of(interpret(&answer(307, ""))), Some(InvalidResponse));
+    assert_eq!(
+      code_of(interpret(&answer(200, "not json"))),
+      Some(InvalidResponse)
+    );
+    assert_eq!(
+      code_of(interpret(&answer(200, "[1]"))),
+      Some(InvalidResponse)
+    );
+    assert_eq!(
+      code_of(interpret(&answer(200, r#"{"Code":5}"#))),
+      Some(InvalidResponse)
+    );
+    assert_eq!(
+      code_of(interpret(&answer(400, r#"{"Message":"x"}"#))),
+      Some(InvalidResponse)
+    );
+    assert_eq!(
+      code_of(interpret(&answer(400, r#"{"Code":"OK"}"#))),
+      Some(General)
+    );
+  }
+
+  #[test]
+  fn signature_mismatch_drops_server_string_to_sign() {
+    let body = r#"{"RequestId":"R1","HostId":"dysmsapi.aliyuncs.com","Code":"SignatureDoesNotMatch","Message":"Specified signature is not matched with our calculation. server string to sign is:POST&%2F&AccessKeyId%3DLTAIsecretish%26PhoneNumbers%3D8613800000000","Recommend":"https://x"}"#;
+    let error = interpret(&answer(400, body)).err();
+    let Some(error) = error else {
+      panic!("must fail")
+    };
+    assert_eq!(error.code, InvalidConfig);
+    let data = error.data_value().to_string();
+    assert!(!data.contains("LTAI"), "{data}");
+    assert!(!data.contains("8613800000000"), "{data}");
+    assert_eq!(
+      error.description(),
+      Some("Specified signature is not matched with our calculation.")
+    );
+    assert_eq!(data.contains("\"RequestId\":\"R1\""), true);
+  }
+
+  #[test]
+  fn clock_skew_says_it_is_the_clock() {
+    let body = r#"{"Code":"InvalidTimeStamp.Expired","Message":"Specified time stamp or date value is expired.","RequestId":"R"}"#;
+    let error = interpret(&answer(400, body)).err();
+    assert_eq!(error.as_ref().map(|e| e.code), Some(General));
+    assert!(error
+      .as_ref()
+      .and_then(|e| e.description())
+      .is_some_and(|d| d.contains("clock")));
+  }
+
+  #[test]
+  fn timestamp_has_no_milliseconds() {
+    let t = OffsetDateTime::from_unix_timestamp(1_704_067_200).map(format_timestamp);
+    assert_eq!(t.ok().as_deref(), Some("2024-01-01T00:00:00Z"));
+  }
+}

@@ -1,0 +1,315 @@
+//! Tencent Cloud SendSms (API 3.0, version 2021-01-11): the JSON body, the
+//! X-TC-* headers, answer parsing and the error table (CONTRACT §5,
+//! spec/providers.md §2.6–2.7). Tencent answers HTTP 200 for processed
+//! requests, errors included: `Response.Error` and every `SendStatusSet[].Code`
+//! must be read.
+
+use secrecy::ExposeSecret;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{
+  classify, clock_skew_description, envelope, invalid_shape, provider_error, str_field, Rule,
+};
+use crate::config::tencent::TencentConfig;
+use crate::error::{ConnectorError, ErrorCode};
+use crate::sign::tencent_tc3::{self, Tc3Input};
+use crate::transport::{HttpRequest, HttpResponse};
+
+const PROVIDER: &str = "Tencent Cloud SMS";
+/// Signed byte-for-byte: the header sent must be exactly this.
+pub const CONTENT_TYPE: &str = "application/json; charset=utf-8";
+const CLOCK_SKEW_CODE: &str = "AuthFailure.SignatureExpire";
+const ARREARS_CODE: &str = "UnauthorizedOperation.SerivceSuspendDueToArrears";
+
+use ErrorCode::*;
+const RULES: &[Rule] = &[
+  Rule::Exact(
+    "InvalidParameterValue.IncorrectPhoneNumber",
+    InvalidRequestParameters,
+  ),
+  Rule::Exact(
+    "FailedOperation.PhoneNumberParseFail",
+    InvalidRequestParameters,
+  ),
+  Rule::Exact(
+    "FailedOperation.PhoneNumberInBlacklist",
+    InvalidRequestParameters,
+  ),
+  // Not a rate: the destination country is blocked for this app.
+  Rule::Exact("LimitExceeded.AppCountryOrRegionInBlacklist", General),
+  Rule::Prefix("LimitExceeded.", RateLimitExceeded),
+  Rule::Exact("LimitExceeded", RateLimitExceeded),
+  Rule::Prefix("RequestLimitExceeded", RateLimitExceeded),
+  Rule::Exact(
+    "FailedOperation.InsufficientBalanceInSmsPackage",
+    UsageLimitExceeded,
+  ),
+  Rule::Exact(ARREARS_CODE, UsageLimitExceeded),
+  // The clock, not the account: General with a clock message.
+  Rule::Exact(CLOCK_SKEW_CODE, General),
+  Rule::Prefix("AuthFailure.", InvalidConfig),
+  Rule::Prefix("UnauthorizedOperation.", InvalidConfig),
+  Rule::Exact(
+    "FailedOperation.SignatureIncorrectOrUnapproved",
+    InvalidConfig,
+  ),
+  Rule::Exact(
+    "FailedOperation.TemplateIncorrectOrUnapproved",
+    InvalidConfig,
+  ),
+  Rule::Exact("FailedOperation.TemplateIdNotExist", InvalidConfig),
+  Rule::Exact("FailedOperation.SignIdNotExist", InvalidConfig),
+  Rule::Exact("FailedOperation.MissingSignature", InvalidConfig),
+  Rule::Exact(
+    "FailedOperation.TemplateParamSetNotMatchApprovedTemplate",
+    InvalidConfig,
+  ),
+  Rule::Exact("InvalidParameterValue.SdkAppIdNotExist", InvalidConfig),
+  Rule::Exact(
+    "InvalidParameterValue.TemplateParameterFormatError",
+    InvalidConfig,
+  ),
+  Rule::Exact(
+    "InvalidParameterValue.TemplateParameterLengthLimit",
+    InvalidConfig,
+  ),
+];
+
+pub fn classify_code(code: &str) -> ErrorCode {
+  classify(RULES, code)
+}
+
+/// Field order as the official connector sends it; ids are JSON strings
+/// (Tencent refuses numbers there).
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct SendSmsBody<'a> {
+  sms_sdk_app_id: &'a str,
+  sign_name: &'a str,
+  template_id: &'a str,
+  template_param_set: [&'a str; 1],
+  phone_number_set: [&'a str; 1],
+}
+
+pub struct Message<'a> {
+  /// E.164 with `+`.
+  pub phone: &'a str,
+  pub template_id: &'a str,
+  pub code: &'a str,
+  pub timestamp: i64,
+}
+
+/// The Host header reqwest will send: host, plus `:port` when not the default.
+pub fn host_header(url: &reqwest::Url) -> String {
+  let host = url.host_str().unwrap_or_default();
+  match url.port() {
+    Some(port) => format!("{host}:{port}"),
+    None => host.to_owned(),
+  }
+}
+
+pub fn build_request(
+  config: &TencentConfig,
+  message: &Message<'_>,
+) -> Result<HttpRequest, ConnectorError> {
+  let body = serde_json::to_vec(&SendSmsBody {
+    sms_sdk_app_id: &config.sdk_app_id,
+    sign_name: &config.sign_name,
+    template_id: message.template_id,
+    template_param_set: [message.code],
+    phone_number_set: [message.phone],
+  })
+  .map_err(|e| {
+    ConnectorError::new(
+      InvalidRequestParameters,
+      format!("The request body could not be built: {e}"),
+    )
+  })?;
+  let host = host_header(&config.endpoint);
+  let signed = tencent_tc3::sign(&Tc3Input {
+    secret_id: &config.access_key_id,
+    secret_key: config.access_key_secret.expose_secret(),
+    service: "sms",
+    host: &host,
+    content_type: CONTENT_TYPE,
+    canonical_uri: config.endpoint.path(),
+    payload: &body,
+    timestamp: message.timestamp,
+  })
+  .ok_or_else(|| {
+    ConnectorError::new(
+      General,
+      "The host clock is outside the range a request can be signed for.",
+    )
+  })?;
+  Ok(HttpRequest {
+    url: config.endpoint.clone(),
+    headers: vec![
+      ("authorization", signed.authorization),
+      ("content-type", CONTENT_TYPE.to_owned()),
+      ("x-tc-action", "SendSms".to_owned()),
+      ("x-tc-version", "2021-01-11".to_owned()),
+      ("x-tc-timestamp", message.timestamp.to_string()),
+      ("x-tc-region", config.region.clone()),
+    ],
+    body,
+    timeout: config.timeout,
+  })
+}
+
+/// Reads an answer: the parsed body when every number was accepted, else the
+/// classified error of the request or of the first refused number.
+pub fn interpret(response: &HttpResponse) -> Result<Value, ConnectorError> {
+  let body = envelope(response, PROVIDER)?;
+  let Some(inner) = body
+    .as_ref()
+    .and_then(|b| b.get("Response"))
+    .filter(|r| r.is_object())
+  else {
+    return Err(invalid_shape(PROVIDER, response.status));
+  };
+  let request_id = str_field(inner, "RequestId");
+  if let Some(error) = inner.get("Error") {
+    let Some(code) = str_field(error, "Code") else {
+      return Err(invalid_shape(PROVIDER, response.status));
+    };
+    return Err(refusal(code, str_field(error, "Message"), request_id));
+  }
+  let Some(statuses) = inner.get("SendStatusSet").and_then(Value::as_array) else {
+    return Err(invalid_shape(PROVIDER, response.status));
+  };
+  if statuses.is_empty() || !(200..300).contains(&response.status) {
+    return Err(invalid_shape(PROVIDER, response.status));
+  }
+  for status in statuses {
+    let Some(code) = str_field(status, "Code") else {
+      return Err(invalid_shape(PROVIDER, response.status));
+    };
+    if !code.eq_ignore_ascii_case("Ok") {
+      return Err(refusal(code, str_field(status, "Message"), request_id));
+    }
+  }
+  body.ok_or_else(|| invalid_shape(PROVIDER, response.status))
+}
+
+fn refusal(code: &str, message: Option<&str>, request_id: Option<&str>) -> ConnectorError {
+  let message = message.unwrap_or("");
+  let description = if code == CLOCK_SKEW_CODE {
+    clock_skew_description(PROVIDER, "5 minutes", message)
+  } else if message.is_empty() {
+    format!("{PROVIDER} refused the request with {code}.")
+  } else {
+    message.to_owned()
+  };
+  provider_error(classify_code(code), code, description, request_id)
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  fn answer(status: u16, body: &str) -> HttpResponse {
+    HttpResponse {
+      status,
+      body: body.as_bytes().to_vec(),
+    }
+  }
+
+  fn code_of(result: Result<Value, ConnectorError>) -> Option<ErrorCode> {
+    result.err().map(|e| e.code)
+  }
+
+  #[test]
+  fn table() {
+    let cases = [
+      (
+        "InvalidParameterValue.IncorrectPhoneNumber",
+        InvalidRequestParameters,
+      ),
+      (
+        "FailedOperation.PhoneNumberInBlacklist",
+        InvalidRequestParameters,
+      ),
+      ("LimitExceeded.PhoneNumberDailyLimit", RateLimitExceeded),
+      ("LimitExceeded.AppCountryOrRegionInBlacklist", General),
+      ("RequestLimitExceeded", RateLimitExceeded),
+      ("RequestLimitExceeded.IPLimitExceeded", RateLimitExceeded),
+      (
+        "FailedOperation.InsufficientBalanceInSmsPackage",
+        UsageLimitExceeded,
+      ),
+      (
+        "UnauthorizedOperation.SerivceSuspendDueToArrears",
+        UsageLimitExceeded,
+      ),
+      ("UnauthorizedOperation.SmsSdkAppIdVerifyFail", InvalidConfig),
+      ("AuthFailure.SignatureFailure", InvalidConfig),
+      ("AuthFailure.SecretIdNotFound", InvalidConfig),
+      ("AuthFailure.SignatureExpire", General),
+      (
+        "FailedOperation.TemplateParamSetNotMatchApprovedTemplate",
+        InvalidConfig,
+      ),
+      ("InternalError.Timeout", General),
+      (
+        "UnsupportedOperation.ChineseMainlandTemplateToGlobalPhone",
+        General,
+      ),
+    ];
+    for (code, expected) in cases {
+      assert_eq!(classify_code(code), expected, "{code}");
+    }
+  }
+
+  #[test]
+  fn success_needs_every_number_ok_and_tolerates_missing_optional_fields() {
+    let ok = r#"{"Response":{"SendStatusSet":[{"SerialNo":"5000:1","PhoneNumber":"+8613800000000","Fee":1,"SessionContext":"","Code":"Ok","Message":"send success","IsoCode":"CN"}],"RequestId":"r"}}"#;
+    assert!(interpret(&answer(200, ok)).is_ok());
+    let minimal = r#"{"Response":{"SendStatusSet":[{"Code":"Ok"}]}}"#;
+    assert!(interpret(&answer(200, minimal)).is_ok());
+  }
+
+  #[test]
+  fn errors_in_both_places() {
+    let request_level = r#"{"Response":{"Error":{"Code":"AuthFailure.SignatureFailure","Message":"bad"},"RequestId":"r"}}"#;
+    assert_eq!(
+      code_of(interpret(&answer(200, request_level))),
+      Some(InvalidConfig)
+    );
+    let number_level = r#"{"Response":{"SendStatusSet":[{"Code":"LimitExceeded.PhoneNumberThirtySecondLimit","Message":"x"}],"RequestId":"r"}}"#;
+    assert_eq!(
+      code_of(interpret(&answer(200, number_level))),
+      Some(RateLimitExceeded)
+    );
+    let empty = r#"{"Response":{"SendStatusSet":[],"RequestId":"r"}}"#;
+    assert_eq!(
+      code_of(interpret(&answer(200, empty))),
+      Some(InvalidResponse)
+    );
+    assert_eq!(
+      code_of(interpret(&answer(200, "{}"))),
+      Some(InvalidResponse)
+    );
+    assert_eq!(
+      code_of(interpret(&answer(200, "<html>"))),
+      Some(InvalidResponse)
+    );
+    assert_eq!(code_of(interpret(&answer(502, "<html>"))), Some(General));
+    assert_eq!(code_of(interpret(&answer(302, ""))), Some(InvalidResponse));
+  }
+
+  #[test]
+  fn host_header_keeps_explicit_port() {
+    let url = reqwest::Url::parse("http://127.0.0.1:8080/sms");
+    assert_eq!(
+      url.as_ref().map(host_header).ok().as_deref(),
+      Some("127.0.0.1:8080")
+    );
+    let url = reqwest::Url::parse("https://sms.tencentcloudapi.com");
+    assert_eq!(
+      url.as_ref().map(host_header).ok().as_deref(),
+      Some("sms.tencentcloudapi.com")
+    );
+  }
+}

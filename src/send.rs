@@ -1,0 +1,121 @@
+//! One send, start to end, for each provider: config, template, recipient and
+//! code checks (nothing is sent when any fails), signing, HTTP, the answer.
+
+use serde_json::Value;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::config::{self, aliyun as aliyun_config, tencent as tencent_config};
+use crate::error::{ConnectorError, ErrorCode};
+use crate::outcome::Outcome;
+use crate::phone;
+use crate::provider::{aliyun, tencent};
+use crate::template;
+use crate::transport::{self, HttpRequest, HttpResponse};
+
+/// Logto's `SendMessageData`, read leniently: what is wrong is reported in the
+/// order the checks run, not all at once.
+#[derive(Debug)]
+pub struct SendData {
+  pub to: Option<String>,
+  pub message_type: String,
+  pub code: Option<String>,
+}
+
+pub fn read_data(json: &str) -> Result<SendData, ConnectorError> {
+  let value: Value = serde_json::from_str(json).map_err(|_| {
+    ConnectorError::new(
+      ErrorCode::InvalidRequestParameters,
+      "The message data could not be read.",
+    )
+  })?;
+  if !value.is_object() {
+    return Err(ConnectorError::new(
+      ErrorCode::InvalidRequestParameters,
+      "The message data must be an object with to, type and payload.",
+    ));
+  }
+  let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
+  Ok(SendData {
+    to: text(value.get("to")),
+    // A type that is not a string matches no template: the Generic one is used,
+    // as the official lookup would.
+    message_type: text(value.get("type")).unwrap_or_default(),
+    code: text(value.get("payload").and_then(|p| p.get("code"))),
+  })
+}
+
+fn recipient(data: &SendData) -> Result<&str, ConnectorError> {
+  let to = data.to.as_deref().unwrap_or("");
+  phone::check_recipient(to)?;
+  Ok(to)
+}
+
+fn verification_code(data: &SendData) -> Result<&str, ConnectorError> {
+  data.code.as_deref().ok_or_else(|| {
+    ConnectorError::new(
+      ErrorCode::InvalidRequestParameters,
+      "The message payload has no code: only verification codes can be sent.",
+    )
+  })
+}
+
+pub async fn send_aliyun(config_json: &str, data_json: &str) -> Outcome {
+  let config = match config::read_json(config_json).and_then(|v| aliyun_config::parse(&v)) {
+    Ok(parsed) => parsed.config,
+    Err(issues) => return Outcome::InvalidConfig(issues),
+  };
+  let request = (|| {
+    let data = read_data(data_json)?;
+    let template = template::find(&config.templates, &data.message_type)?;
+    let to = recipient(&data)?;
+    let code = verification_code(&data)?;
+    let message = aliyun::Message {
+      to,
+      template_code: template::code_for(template, to, config.strict_phone_region_number_check),
+      code,
+      timestamp: aliyun::format_timestamp(OffsetDateTime::now_utc()),
+      nonce: Uuid::new_v4().to_string(),
+    };
+    Ok::<_, ConnectorError>(aliyun::build_request(&config, &message))
+  })();
+  deliver(request, aliyun::interpret).await
+}
+
+pub async fn send_tencent(config_json: &str, data_json: &str) -> Outcome {
+  let config = match config::read_json(config_json).and_then(|v| tencent_config::parse(&v)) {
+    Ok(parsed) => parsed.config,
+    Err(issues) => return Outcome::InvalidConfig(issues),
+  };
+  let request = (|| {
+    let data = read_data(data_json)?;
+    let template = template::find(&config.templates, &data.message_type)?;
+    let to = recipient(&data)?;
+    let code = verification_code(&data)?;
+    let strict = config.strict_phone_region_number_check;
+    let phone = phone::to_e164(to, strict);
+    let message = tencent::Message {
+      phone: &phone,
+      template_id: template::code_for(template, to, strict),
+      code,
+      timestamp: OffsetDateTime::now_utc().unix_timestamp(),
+    };
+    tencent::build_request(&config, &message)
+  })();
+  deliver(request, tencent::interpret).await
+}
+
+/// Sends a built request and reads the answer with the provider's rules.
+async fn deliver(
+  request: Result<HttpRequest, ConnectorError>,
+  interpret: fn(&HttpResponse) -> Result<Value, ConnectorError>,
+) -> Outcome {
+  let request = match request {
+    Ok(request) => request,
+    Err(error) => return error.into(),
+  };
+  match transport::post(request).await {
+    Ok(response) => interpret(&response).map_or_else(Outcome::from, Outcome::Sent),
+    Err(error) => error.into_connector_error().into(),
+  }
+}
