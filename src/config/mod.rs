@@ -100,6 +100,10 @@ fn present(value: Option<&Value>) -> Option<&Value> {
   }
 }
 
+/// "The problem is already recorded in `Ctx::issues`".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reported;
+
 /// Collects issues while walking a config, zod style.
 #[derive(Debug, Default)]
 pub struct Ctx {
@@ -164,13 +168,13 @@ impl Ctx {
     &mut self,
     value: Option<&Value>,
     path: &[PathSeg],
-  ) -> Result<Option<bool>, ()> {
+  ) -> Result<Option<bool>, Reported> {
     match present(value) {
       None => Ok(None),
       Some(Value::Bool(b)) => Ok(Some(*b)),
       other => {
         self.invalid_type(path, "boolean", other);
-        Err(())
+        Err(Reported)
       }
     }
   }

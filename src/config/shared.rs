@@ -7,7 +7,7 @@ use std::time::Duration;
 use reqwest::Url;
 use serde_json::{Map, Value};
 
-use super::{at, js_type, Ctx, PathSeg};
+use super::{at, js_type, Ctx, PathSeg, Reported};
 use crate::template::{Template, TemplateCode};
 
 pub const DEFAULT_TIMEOUT_MS: u64 = 10_000;
@@ -171,7 +171,7 @@ fn short(value: &Value) -> String {
 
 /// The added `endpoint` key: a full URL; `https://`, or `http://` to a loopback
 /// host only (tests and local relays), never userinfo, query or fragment.
-pub fn endpoint(ctx: &mut Ctx, value: Option<&Value>) -> Result<Option<Url>, ()> {
+pub fn endpoint(ctx: &mut Ctx, value: Option<&Value>) -> Result<Option<Url>, Reported> {
   let path = vec![PathSeg::from("endpoint")];
   let text = match value {
     None => return Ok(None),
@@ -179,14 +179,14 @@ pub fn endpoint(ctx: &mut Ctx, value: Option<&Value>) -> Result<Option<Url>, ()>
     Some(Value::String(text)) => text,
     other => {
       ctx.invalid_type(&path, "string", other);
-      return Err(());
+      return Err(Reported);
     }
   };
   match check_endpoint(text) {
     Ok(url) => Ok(Some(url)),
     Err(reason) => {
       ctx.push("custom", &path, reason);
-      Err(())
+      Err(Reported)
     }
   }
 }
@@ -220,7 +220,7 @@ fn is_loopback(url: &Url) -> bool {
 }
 
 /// The added `timeoutMs` key: an integer from 1 to 60000.
-pub fn timeout_ms(ctx: &mut Ctx, value: Option<&Value>) -> Result<Option<Duration>, ()> {
+pub fn timeout_ms(ctx: &mut Ctx, value: Option<&Value>) -> Result<Option<Duration>, Reported> {
   let path = vec![PathSeg::from("timeoutMs")];
   let number = match value {
     None => return Ok(None),
@@ -229,12 +229,12 @@ pub fn timeout_ms(ctx: &mut Ctx, value: Option<&Value>) -> Result<Option<Duratio
     Some(v) if js_type(Some(v)) == "number" => f64::INFINITY,
     other => {
       ctx.invalid_type(&path, "number", other);
-      return Err(());
+      return Err(Reported);
     }
   };
   if !(number.is_finite() && number.fract() == 0.0) {
     ctx.push("invalid_type", &path, "Expected integer, received float");
-    return Err(());
+    return Err(Reported);
   }
   if number < 1.0 {
     ctx.push(
@@ -242,7 +242,7 @@ pub fn timeout_ms(ctx: &mut Ctx, value: Option<&Value>) -> Result<Option<Duratio
       &path,
       "Number must be greater than or equal to 1",
     );
-    return Err(());
+    return Err(Reported);
   }
   if number > MAX_TIMEOUT_MS {
     ctx.push(
@@ -250,7 +250,7 @@ pub fn timeout_ms(ctx: &mut Ctx, value: Option<&Value>) -> Result<Option<Duratio
       &path,
       "Number must be less than or equal to 60000",
     );
-    return Err(());
+    return Err(Reported);
   }
   Ok(Some(Duration::from_millis(number as u64)))
 }

@@ -247,7 +247,7 @@ mod tests {
       error.description(),
       Some("Specified signature is not matched with our calculation.")
     );
-    assert_eq!(data.contains("\"RequestId\":\"R1\""), true);
+    assert!(data.contains("\"RequestId\":\"R1\""));
   }
 
   #[test]
