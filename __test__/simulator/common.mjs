@@ -22,7 +22,7 @@ export const newRequestId = (upper) => (upper ? randomUUID().toUpperCase() : ran
 const isBusinessFault = (f) => f && (f.businessCode !== undefined || f.errorCode !== undefined);
 
 /**
- * Start a simulator. Returns the public object described in the README of
+ * Start a simulator. Returns the public object described in README.md in
  * this folder (endpoint, requests, reset, script, close, clockSkewSeconds…);
  * provider modules add their own fields (accounts, templates…) to it.
  */
@@ -90,12 +90,14 @@ export async function startSimulator({ provider, endpointPath = '', options = {}
       headers: { ...req.headers },
       rawHeaders: [...req.rawHeaders],
       rawBody: rawBodyBuf.toString('utf8'),
-      rawBodyBytes: rawBodyBuf,
       receivedAt: Date.now(),
       status: undefined,
       response: undefined,
       verdict: undefined,
     };
+    // Exact bytes for signature checks; non-enumerable so that printing or
+    // JSON-dumping the recorded requests stays readable.
+    Object.defineProperty(entry, 'rawBodyBytes', { value: rawBodyBuf, enumerable: false });
     provider.parse(entry, url);
     // Recorded before answering: tests count arrivals ("at most one request
     // per send"), including ones that only get a scripted fault.

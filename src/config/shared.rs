@@ -174,8 +174,10 @@ fn short(value: &Value) -> String {
 pub fn endpoint(ctx: &mut Ctx, value: Option<&Value>) -> Result<Option<Url>, Reported> {
   let path = vec![PathSeg::from("endpoint")];
   let text = match value {
-    None => return Ok(None),
+    None | Some(Value::Null) => return Ok(None),
     Some(v) if js_type(Some(v)) == "undefined" => return Ok(None),
+    // The console may save an emptied optional field as "": that means "default".
+    Some(Value::String(text)) if text.trim().is_empty() => return Ok(None),
     Some(Value::String(text)) => text,
     other => {
       ctx.invalid_type(&path, "string", other);
@@ -223,7 +225,8 @@ fn is_loopback(url: &Url) -> bool {
 pub fn timeout_ms(ctx: &mut Ctx, value: Option<&Value>) -> Result<Option<Duration>, Reported> {
   let path = vec![PathSeg::from("timeoutMs")];
   let number = match value {
-    None => return Ok(None),
+    None | Some(Value::Null) => return Ok(None),
+    Some(Value::String(text)) if text.trim().is_empty() => return Ok(None),
     Some(v) if js_type(Some(v)) == "undefined" => return Ok(None),
     Some(Value::Number(n)) => n.as_f64().unwrap_or(f64::NAN),
     Some(v) if js_type(Some(v)) == "number" => f64::INFINITY,

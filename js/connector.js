@@ -1,0 +1,38 @@
+// The one connector shape both providers share: Logto's SmsConnector over a
+// native guard and a native send. The host's ConnectorError class is used
+// (Logto checks `instanceof` against its own copy of @logto/connector-kit).
+import { ConnectorError, ConnectorErrorCodes, ConnectorType } from '@logto/connector-kit';
+
+import { encode } from './encode.js';
+import { GuardError, createGuard } from './guard.js';
+
+const knownCodes = new Set(Object.values(ConnectorErrorCodes));
+
+/** The host's code for a native outcome code; kits before 5.1.1 lack usage_limit_exceeded. */
+const hostCode = (code) => (knownCodes.has(code) ? code : ConnectorErrorCodes.General);
+
+export const toConnectorError = (outcome) =>
+  outcome.issues
+    ? new ConnectorError(ConnectorErrorCodes.InvalidConfig, new GuardError(outcome.issues))
+    : new ConnectorError(hostCode(outcome.code), outcome.data);
+
+/**
+ * @param {{ metadata: object, parseConfig: (json: string) => string,
+ *           send: (configJson: string, dataJson: string) => Promise<string> }} provider
+ */
+export const defineSmsConnector = ({ metadata, parseConfig, send }) => {
+  // Built once per process: Logto calls createConnector on every lookup.
+  const configGuard = createGuard(parseConfig);
+
+  return async ({ getConfig }) => ({
+    metadata,
+    type: ConnectorType.Sms,
+    configGuard,
+    sendMessage: async (data, inputConfig) => {
+      const config = inputConfig ?? (await getConfig(metadata.id));
+      const outcome = JSON.parse(await send(encode(config), encode(data)));
+      if (outcome.ok) return outcome.value;
+      throw toConnectorError(outcome);
+    },
+  });
+};
