@@ -6,7 +6,7 @@
 //                                   cargo is missing, use a binary already in native/
 //   node scripts/build.mjs --force  always run cargo
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,7 +34,9 @@ const buildNative = () => {
   execFileSync('cargo', ['build', '--release', '--lib'], { cwd: root, stdio: 'inherit' });
   const library = { darwin: 'liblogto_sms_native.dylib', win32: 'logto_sms_native.dll' }[process.platform] ?? 'liblogto_sms_native.so';
   mkdirSync(nativeDir, { recursive: true });
-  copyFileSync(path.join(root, 'target', 'release', library), target);
+  // Copy then rename: a process that has the old binary loaded keeps a valid mapping.
+  copyFileSync(path.join(root, 'target', 'release', library), `${target}.tmp`);
+  renameSync(`${target}.tmp`, target);
   console.log(`[build] native/${binaryName} ready (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 };
 

@@ -58,11 +58,12 @@ pub fn utc_date(timestamp: i64) -> Option<String> {
 pub fn sign(input: &Tc3Input<'_>) -> Option<Tc3Signed> {
   let date = utc_date(input.timestamp)?;
   let hashed_request_payload = hex::encode(Sha256::digest(input.payload));
+  // The document: canonical header names and values are lower-case and trimmed.
   let canonical_request = format!(
     "POST\n{uri}\n\ncontent-type:{ct}\nhost:{host}\n\n{SIGNED_HEADERS}\n{hashed_request_payload}",
     uri = input.canonical_uri,
-    ct = input.content_type,
-    host = input.host,
+    ct = input.content_type.trim().to_ascii_lowercase(),
+    host = input.host.trim().to_ascii_lowercase(),
   );
   let hashed_canonical_request = hex::encode(Sha256::digest(canonical_request.as_bytes()));
   let credential_scope = format!("{date}/{}/tc3_request", input.service);
