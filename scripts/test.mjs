@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// npm test: Rust formatting, lints and unit tests, the typings check, then every
+// Node test file. Stops at the first failing step and exits non-zero.
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// A floor on the number of Node test files, so a renamed or lost file cannot
+// turn into a green run that tested less.
+const MIN_TEST_FILES = 6;
+
+const run = (label, command, args) => {
+  console.log(`\n=== ${label}: ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error(`\n${label} failed (exit ${result.status ?? result.signal}).`);
+    process.exit(1);
+  }
+};
+
+const testFiles = readdirSync(path.join(root, '__test__'))
+  .filter((file) => file.endsWith('.test.mjs'))
+  .map((file) => path.join('__test__', file));
+if (testFiles.length < MIN_TEST_FILES) {
+  console.error(`Only ${testFiles.length} test files found in __test__/ (expected at least ${MIN_TEST_FILES}).`);
+  process.exit(1);
+}
+
+run('rustfmt', 'cargo', ['fmt', '--check']);
+run('clippy', 'cargo', ['clippy', '--all-targets', '--', '-D', 'warnings']);
+run('rust tests', 'cargo', ['test', '--lib']);
+run('typings', process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '__test__/typings/tsconfig.json']);
+run('node tests', process.execPath, ['--test', '--test-reporter=spec', ...testFiles]);
