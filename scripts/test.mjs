@@ -32,4 +32,4 @@ run('rustfmt', 'cargo', ['fmt', '--check']);
 run('clippy', 'cargo', ['clippy', '--all-targets', '--', '-D', 'warnings']);
 run('rust tests', 'cargo', ['test', '--lib']);
 run('typings', process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '__test__/typings/tsconfig.json']);
-run('node tests', process.execPath, ['--test', '--test-reporter=spec', ...testFiles]);
+run('node tests', process.execPath, ['--test', ...testFiles]);

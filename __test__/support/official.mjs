@@ -90,8 +90,13 @@ async function loadOfficial(provider, simulatorEndpoint) {
   if (typeof simulatorEndpoint !== 'string' || !/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(simulatorEndpoint)) {
     throw new Error(`loadOfficial(${provider}): a loopback simulator endpoint is required, got ${simulatorEndpoint}`);
   }
-  const pkgJsonPath = require.resolve(`${spec.pkg}/package.json`);
-  const pkgDir = path.dirname(pkgJsonPath);
+  // The package's `exports` hides package.json; its entry is lib/index.js.
+  const entry = require.resolve(spec.pkg);
+  const pkgDir = path.dirname(path.dirname(entry));
+  const pkgJsonPath = path.join(pkgDir, 'package.json');
+  if (path.relative(pkgDir, entry) !== path.join('lib', 'index.js')) {
+    throw new Error(`loadOfficial(${provider}): unexpected entry ${entry}`);
+  }
   const source = readFileSync(path.join(pkgDir, 'lib', 'index.js'), 'utf8');
   const patched = spec.patch(source);
 
@@ -102,7 +107,8 @@ async function loadOfficial(provider, simulatorEndpoint) {
   const file = path.join(dir, 'lib', 'index.js');
   writeFileSync(file, patched);
 
-  globalThis[spec.global] = simulatorEndpoint;
+  let current = simulatorEndpoint;
+  globalThis[spec.global] = current;
   const module = await import(pathToFileURL(file).href);
   const createConnector = module.default;
   if (typeof createConnector !== 'function') throw new Error(`loadOfficial(${provider}): no default export`);
@@ -114,10 +120,11 @@ async function loadOfficial(provider, simulatorEndpoint) {
     dir,
     /** Point the loaded connector at another simulator (read at call time). */
     setEndpoint(url) {
+      current = url;
       globalThis[spec.global] = url;
     },
     cleanup() {
-      if (globalThis[spec.global] === simulatorEndpoint) delete globalThis[spec.global];
+      if (globalThis[spec.global] === current) delete globalThis[spec.global];
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// npm run demo: starts the local provider simulators, loads both connector
+// folders from dist/ with Logto's own loader, sends a verification code through
+// each to a mainland and an overseas number, and shows what the provider received
+// and answered. Exits when done; nothing is left running.
+import { ConnectorError } from '@logto/connector-kit';
+
+import { ALIYUN_DEFAULTS, TENCENT_DEFAULTS, startAliyunSimulator, startTencentSimulator } from '../__test__/simulator/index.mjs';
+import { USAGE_TYPES } from '../__test__/support/configs.mjs';
+import { buildConnector, distFolder, loadFactories, scratchInstance } from '../__test__/support/logto-instance.mjs';
+
+const bold = (text) => (process.stdout.isTTY ? `\u001B[1m${text}\u001B[0m` : text);
+const indent = (text, pad = '      ') => text.split('\n').map((line) => pad + line).join('\n');
+
+const [aliyun, tencent] = await Promise.all([startAliyunSimulator(), startTencentSimulator()]);
+const instance = scratchInstance([distFolder('connector-aliyun-sms-native'), distFolder('connector-tencent-sms-native')]);
+
+try {
+  console.log(bold('Logto SMS connectors, native: demo'));
+  console.log(`Provider simulators (loopback, signatures verified with node:crypto):\n  Aliyun  ${aliyun.endpoint}\n  Tencent ${tencent.endpoint}\n`);
+
+  const factories = await loadFactories(instance.connectorsDir);
+  console.log(`Loaded with Logto's loader (@logto/cli) from a scratch packages/core/connectors/:`);
+  for (const factory of factories) console.log(`  ${factory.name.padEnd(30)} id=${factory.metadata.id}  type=${factory.type}`);
+  const byId = Object.fromEntries(factories.map((factory) => [factory.metadata.id, factory]));
+
+  const aliyunConfig = {
+    accessKeyId: ALIYUN_DEFAULTS.accessKeyId,
+    accessKeySecret: ALIYUN_DEFAULTS.accessKeySecret,
+    signName: 'Logto',
+    templates: USAGE_TYPES.map((usageType, i) => ({ usageType, templateCode: { china: ALIYUN_DEFAULTS.mainlandTemplates[i], overseas: ALIYUN_DEFAULTS.overseasTemplate } })),
+    endpoint: aliyun.endpoint,
+  };
+  const tencentConfig = {
+    accessKeyId: TENCENT_DEFAULTS.secretId,
+    accessKeySecret: TENCENT_DEFAULTS.secretKey,
+    signName: 'Logto',
+    sdkAppId: TENCENT_DEFAULTS.sdkAppId,
+    region: TENCENT_DEFAULTS.region,
+    templates: USAGE_TYPES.map((usageType, i) => ({ usageType, templateCode: { china: TENCENT_DEFAULTS.mainlandTemplates[i], overseas: TENCENT_DEFAULTS.internationalTemplate } })),
+    endpoint: tencent.endpoint,
+  };
+
+  const sends = [
+    { provider: 'Aliyun', id: 'aliyun-short-message-service', simulator: aliyun, config: aliyunConfig, to: '8613812345678', label: 'mainland China' },
+    { provider: 'Aliyun', id: 'aliyun-short-message-service', simulator: aliyun, config: aliyunConfig, to: '447911123456', label: 'overseas, UK' },
+    { provider: 'Tencent', id: 'tencent-short-message-service', simulator: tencent, config: tencentConfig, to: '8613812345678', label: 'mainland China' },
+    { provider: 'Tencent', id: 'tencent-short-message-service', simulator: tencent, config: tencentConfig, to: '447911123456', label: 'overseas, UK' },
+  ];
+
+  for (const send of sends) {
+    const data = { to: send.to, type: 'SignIn', payload: { code: '123456', locale: 'en', uiLocales: 'en zh-CN' } };
+    console.log(`\n${bold(`${send.provider}: SignIn code to ${send.to} (${send.label})`)}`);
+    console.log(`  sendMessage(${JSON.stringify(data)})`);
+    const connector = await buildConnector(byId[send.id], send.config);
+    const answer = await connector.sendMessage(data);
+    const request = send.simulator.requests.at(-1);
+    console.log(`  provider received: ${request.method} ${request.path} (signature verified: ${request.verdict === 'ok' ? 'yes' : request.verdict})`);
+    if (request.params) {
+      const { PhoneNumbers, SignName, TemplateCode, TemplateParam, Timestamp, SignatureNonce } = request.params;
+      console.log(indent(JSON.stringify({ PhoneNumbers, SignName, TemplateCode, TemplateParam, Timestamp, SignatureNonce }, null, 2)));
+    } else {
+      const { 'x-tc-action': action, 'x-tc-region': region, 'x-tc-timestamp': timestamp, host } = request.headers;
+      console.log(indent(`headers: X-TC-Action=${action} X-TC-Region=${region} X-TC-Timestamp=${timestamp} Host=${host}`));
+      console.log(indent(JSON.stringify(request.body, null, 2)));
+    }
+    console.log(`  provider answered: HTTP ${request.status}`);
+    console.log(indent(JSON.stringify(answer, null, 2)));
+  }
+
+  console.log(`\n${bold('A failure, as Logto sees it: wrong access key secret (Aliyun)')}`);
+  const broken = await buildConnector(byId['aliyun-short-message-service'], { ...aliyunConfig, accessKeySecret: 'not-the-secret' });
+  try {
+    await broken.sendMessage({ to: '8613812345678', type: 'SignIn', payload: { code: '123456' } });
+    throw new Error('the broken config unexpectedly worked');
+  } catch (error) {
+    if (!(error instanceof ConnectorError)) throw error;
+    console.log(`  ConnectorError code=${error.code}`);
+    console.log(indent(JSON.stringify(error.data, null, 2)));
+  }
+  console.log('\nDone: 4 codes sent, every request signed correctly, only the code sent as template parameter.');
+} finally {
+  instance.remove();
+  await Promise.all([aliyun.close(), tencent.close()]);
+}
