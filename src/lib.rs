@@ -8,6 +8,8 @@ pub mod config;
 pub mod error;
 pub mod outcome;
 pub mod phone;
+#[cfg(test)]
+mod proptests;
 pub mod provider;
 pub mod send;
 pub mod sign;

@@ -145,6 +145,27 @@ mod tests {
     );
   }
 
+  /// Derived: an endpoint with a path and a port (host header keeps the port,
+  /// canonical URI is the path). Cross-checked with Python's hmac/hashlib.
+  #[test]
+  fn derived_path_and_port_vector() {
+    let payload = r#"{"SmsSdkAppId":"1400000001","SignName":"Logto","TemplateId":"200001","TemplateParamSet":["654321"],"PhoneNumberSet":["+447911123456"]}"#;
+    let signed = sign(&Tc3Input {
+      secret_id: "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
+      secret_key: "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
+      service: "sms",
+      host: "127.0.0.1:8443",
+      content_type: "application/json",
+      canonical_uri: "/v3/sms",
+      payload: payload.as_bytes(),
+      timestamp: 1_719_792_000,
+    });
+    assert_eq!(
+      signed.map(|s| s.signature).as_deref(),
+      Some("a3fbacde911805f7eb7a66b40cc2ae3e3967d927b38223a23e02ca0d630831d5")
+    );
+  }
+
   #[test]
   fn date_is_utc() {
     // 2024-01-01T23:30:00Z is already 2024-01-02 in UTC+8; the scope must say 01-01.

@@ -1,0 +1,123 @@
+//! Property tests over everything that reads outside input: configs, message
+//! data, provider answers, phone numbers. They must never panic, and what they
+//! accept must satisfy the rules they claim.
+
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+use crate::config::{aliyun, tencent};
+use crate::phone;
+use crate::provider;
+use crate::send;
+use crate::sign::aliyun_rpc;
+use crate::transport::HttpResponse;
+
+/// Arbitrary JSON, a few levels deep, with strings that matter here.
+fn any_json() -> impl Strategy<Value = Value> {
+  let leaf = prop_oneof![
+    Just(Value::Null),
+    any::<bool>().prop_map(Value::Bool),
+    any::<f64>().prop_map(|f| json!(f)),
+    any::<i64>().prop_map(|i| json!(i)),
+    ".{0,12}".prop_map(Value::String),
+    prop_oneof![
+      Just("SignIn"),
+      Just("Generic"),
+      Just("Register"),
+      Just("ForgotPassword"),
+      Just("http://127.0.0.1:1/"),
+      Just("https://x.example/"),
+      Just("\u{0}jsType")
+    ]
+    .prop_map(|s| Value::String(s.into())),
+  ];
+  leaf.prop_recursive(4, 48, 8, |inner| {
+    prop_oneof![
+      prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+      prop::collection::vec(
+        (
+          prop_oneof![
+            Just("accessKeyId".to_owned()),
+            Just("accessKeySecret".to_owned()),
+            Just("signName".to_owned()),
+            Just("sdkAppId".to_owned()),
+            Just("region".to_owned()),
+            Just("templates".to_owned()),
+            Just("usageType".to_owned()),
+            Just("templateCode".to_owned()),
+            Just("type".to_owned()),
+            Just("china".to_owned()),
+            Just("overseas".to_owned()),
+            Just("endpoint".to_owned()),
+            Just("timeoutMs".to_owned()),
+            Just("strictPhoneRegionNumberCheck".to_owned()),
+            Just("\u{0}jsType".to_owned()),
+            ".{0,6}"
+          ],
+          inner
+        ),
+        0..8
+      )
+      .prop_map(|pairs| Value::Object(pairs.into_iter().collect())),
+    ]
+  })
+}
+
+proptest! {
+  #![proptest_config(ProptestConfig::with_cases(2000))]
+
+  #[test]
+  fn config_guards_never_panic_and_issues_have_paths(value in any_json()) {
+    for result in [aliyun::parse(&value).map(|p| p.output), tencent::parse(&value).map(|p| p.output)] {
+      match result {
+        Ok(output) => prop_assert!(output.is_object()),
+        Err(issues) => {
+          prop_assert!(!issues.is_empty());
+          for issue in issues {
+            prop_assert!(!issue.message.is_empty());
+          }
+        }
+      }
+    }
+  }
+
+  #[test]
+  fn provider_answers_never_panic(status in 100u16..600, body in prop_oneof![
+    any_json().prop_map(|v| v.to_string().into_bytes()),
+    any_json().prop_map(|v| json!({ "Response": v }).to_string().into_bytes()),
+    any_json().prop_map(|v| json!({ "Response": { "SendStatusSet": [v] } }).to_string().into_bytes()),
+    prop::collection::vec(any::<u8>(), 0..64),
+  ]) {
+    let response = HttpResponse { status, body };
+    for result in [provider::aliyun::interpret(&response), provider::tencent::interpret(&response)] {
+      if result.is_ok() {
+        prop_assert!((200..300).contains(&status));
+      }
+    }
+  }
+
+  #[test]
+  fn message_data_never_panics(value in any_json()) {
+    let _ = send::read_data(&value.to_string());
+  }
+
+  #[test]
+  fn phone_rules_hold(to in "[+0-9]{0,24}|.{0,8}") {
+    if phone::check_recipient(&to).is_ok() {
+      let e164 = phone::to_e164(&to, false);
+      prop_assert!(e164.starts_with('+'));
+      prop_assert!(e164[1..].bytes().all(|b| b.is_ascii_digit()));
+    }
+    if phone::is_china_number(&to, true) {
+      prop_assert!(phone::is_china_number(&to, false));
+    }
+  }
+
+  #[test]
+  fn percent_encoding_is_reversible_and_unreserved_only(text in ".{0,40}") {
+    let encoded = aliyun_rpc::percent_encode(&text);
+    prop_assert!(encoded.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~%".contains(&b)));
+    let decoded = percent_encoding::percent_decode_str(&encoded).decode_utf8().map(|d| d.into_owned());
+    prop_assert_eq!(decoded.ok(), Some(text));
+  }
+}
