@@ -88,6 +88,10 @@ fn tagged_type(map: &serde_json::Map<String, Value>) -> Option<&'static str> {
     "function" => Some("function"),
     "symbol" => Some("symbol"),
     "bigint" => Some("bigint"),
+    "date" => Some("date"),
+    "map" => Some("map"),
+    "set" => Some("set"),
+    "promise" => Some("promise"),
     _ => Some("unknown"),
   }
 }

@@ -76,7 +76,12 @@ fn template(
     Some(None)
   };
   let usage_type = ctx.string(map.get("usageType"), &at(path, "usageType"));
-  let code = template_code(ctx, map.get("templateCode"), &at(path, "templateCode"));
+  let code = template_code(
+    ctx,
+    map.get("templateCode"),
+    &at(path, "templateCode"),
+    shape,
+  );
   let (kind, usage_type, (code, code_out)) = (kind?, usage_type?, code?);
   if let Some(kind) = kind {
     out.insert("type".into(), kind);
@@ -123,11 +128,14 @@ fn aliyun_template_type(
   }
 }
 
-/// `z.string().or(z.object({ china: z.string(), overseas: z.string() }))`.
+/// Aliyun: `z.string().or(z.object({ china: z.string(), overseas: z.string() }))`.
+/// Tencent's official guard is `z.string()`; ours also accepts the regional
+/// object, and otherwise reports what `z.string()` reports.
 fn template_code(
   ctx: &mut Ctx,
   value: Option<&Value>,
   path: &[PathSeg],
+  shape: TemplateShape,
 ) -> Option<(TemplateCode, Value)> {
   match value {
     Some(Value::String(code)) => Some((
@@ -149,15 +157,27 @@ fn template_code(
           ))
         }
         _ => {
-          ctx.push("invalid_union", path, "Invalid input");
+          reject_template_code(ctx, value, path, shape);
           None
         }
       }
     }
     _ => {
-      ctx.push("invalid_union", path, "Invalid input");
+      reject_template_code(ctx, value, path, shape);
       None
     }
+  }
+}
+
+fn reject_template_code(
+  ctx: &mut Ctx,
+  value: Option<&Value>,
+  path: &[PathSeg],
+  shape: TemplateShape,
+) {
+  match shape {
+    TemplateShape::AliyunWithType => ctx.push("invalid_union", path, "Invalid input"),
+    TemplateShape::Plain => ctx.invalid_type(path, "string", value),
   }
 }
 
