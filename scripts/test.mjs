@@ -31,5 +31,7 @@ if (testFiles.length < MIN_TEST_FILES) {
 run('rustfmt', 'cargo', ['fmt', '--check']);
 run('clippy', 'cargo', ['clippy', '--all-targets', '--', '-D', 'warnings']);
 run('rust tests', 'cargo', ['test', '--lib']);
-run('typings', process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '__test__/typings/tsconfig.json']);
+const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+run('typings (connector-kit 5)', process.execPath, [tsc, '-p', '__test__/typings/tsconfig.json']);
+run('typings (connector-kit 4)', process.execPath, [tsc, '-p', '__test__/typings/tsconfig.kit4.json']);
 run('node tests', process.execPath, ['--test', ...testFiles]);
