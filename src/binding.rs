@@ -14,6 +14,7 @@ use crate::config::{self, aliyun, tencent};
 use crate::outcome::{guard_json, Outcome};
 use crate::send;
 use crate::sign::{aliyun_rpc, tencent_tc3};
+use crate::transport::{self, HttpRequest};
 
 /// The Aliyun config guard: `{"success":true,"data":…}` or `{"success":false,"issues":[…]}`.
 #[napi(catch_unwind)]
@@ -128,4 +129,74 @@ pub fn tencent_sign_tc3(input: Tc3SignInput) -> Result<Tc3Signature> {
     signature: signed.signature,
     authorization: signed.authorization,
   })
+}
+
+#[napi(object)]
+pub struct RawPostResult {
+  pub status: u32,
+  pub body_bytes: u32,
+}
+
+/// Posts prepared bytes with the connectors' own transport (shared client,
+/// deadline, size cap) and no connector work: no validation, template choice,
+/// signing or answer parsing. It is the benchmark's ceiling; nothing else uses it.
+#[napi]
+pub async fn raw_post(
+  url: String,
+  headers: Vec<Vec<String>>,
+  body: Buffer,
+  timeout_ms: u32,
+) -> Result<RawPostResult> {
+  let url = reqwest::Url::parse(&url)
+    .map_err(|e| Error::new(Status::InvalidArg, format!("bad url: {e}")))?;
+  let headers = headers
+    .into_iter()
+    .filter_map(|pair| match <[String; 2]>::try_from(pair) {
+      Ok([name, value]) => Some((name, value)),
+      Err(_) => None,
+    })
+    .collect();
+  let request = HttpRequest {
+    url,
+    headers,
+    body: body.to_vec(),
+    timeout: std::time::Duration::from_millis(u64::from(timeout_ms)),
+  };
+  match transport::post(request).await {
+    Ok(response) => Ok(RawPostResult {
+      status: u32::from(response.status),
+      body_bytes: u32::try_from(response.body.len()).unwrap_or(u32::MAX),
+    }),
+    Err(error) => Err(Error::new(Status::GenericFailure, format!("{error:?}"))),
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  /// The boundary wrapper turns a panic inside a send into an ordinary failure
+  /// outcome (the Node process must never abort).
+  #[tokio::test]
+  async fn a_panicking_send_becomes_a_general_failure() {
+    let text = isolate(async {
+      if std::hint::black_box(true) {
+        panic!("boom");
+      }
+      Outcome::internal("unreachable")
+    })
+    .await;
+    let outcome: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    assert_eq!(outcome["ok"], false);
+    assert_eq!(outcome["code"], "general");
+    assert!(outcome["data"]["errorDescription"]
+      .as_str()
+      .is_some_and(|d| d.contains("panic")));
+  }
+
+  #[tokio::test]
+  async fn a_normal_send_outcome_passes_through() {
+    let text = isolate(async { Outcome::Sent(serde_json::json!({ "Code": "OK" })) }).await;
+    assert_eq!(text, r#"{"ok":true,"value":{"Code":"OK"}}"#);
+  }
 }

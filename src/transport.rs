@@ -18,7 +18,7 @@ pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 #[derive(Debug)]
 pub struct HttpRequest {
   pub url: Url,
-  pub headers: Vec<(&'static str, String)>,
+  pub headers: Vec<(String, String)>,
   pub body: Vec<u8>,
   pub timeout: Duration,
 }
@@ -116,7 +116,9 @@ async fn post_once(request: &HttpRequest) -> Result<HttpResponse, TransportError
     let value = HeaderValue::from_str(value).map_err(|_| {
       TransportError::Request(format!("header {name} has characters HTTP cannot carry"))
     })?;
-    headers.insert(HeaderName::from_static(name), value);
+    let name = HeaderName::from_bytes(name.as_bytes())
+      .map_err(|_| TransportError::Request(format!("{name} is not a valid header name")))?;
+    headers.insert(name, value);
   }
   let response = client
     .post(request.url.clone())

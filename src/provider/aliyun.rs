@@ -100,8 +100,8 @@ pub fn build_request(config: &AliyunConfig, message: &Message<'_>) -> HttpReques
   HttpRequest {
     url: config.endpoint.clone(),
     headers: vec![(
-      "content-type",
-      "application/x-www-form-urlencoded".to_owned(),
+      "content-type".into(),
+      "application/x-www-form-urlencoded".into(),
     )],
     body: aliyun_rpc::encode_pairs(&params).into_bytes(),
     timeout: config.timeout,

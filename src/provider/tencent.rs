@@ -146,12 +146,12 @@ pub fn build_request(
   Ok(HttpRequest {
     url: config.endpoint.clone(),
     headers: vec![
-      ("authorization", signed.authorization),
-      ("content-type", CONTENT_TYPE.to_owned()),
-      ("x-tc-action", "SendSms".to_owned()),
-      ("x-tc-version", "2021-01-11".to_owned()),
-      ("x-tc-timestamp", message.timestamp.to_string()),
-      ("x-tc-region", config.region.clone()),
+      ("authorization".into(), signed.authorization),
+      ("content-type".into(), CONTENT_TYPE.into()),
+      ("x-tc-action".into(), "SendSms".into()),
+      ("x-tc-version".into(), "2021-01-11".into()),
+      ("x-tc-timestamp".into(), message.timestamp.to_string()),
+      ("x-tc-region".into(), config.region.clone()),
     ],
     body,
     timeout: config.timeout,
