@@ -3,10 +3,12 @@ import { defineSmsConnector } from './connector.js';
 import metadata from './metadata/aliyun.js';
 import { native } from './native.js';
 
+// Arrow functions: the addon is loaded on first use, not when this module loads.
+
 export const createAliyunSmsConnector = defineSmsConnector({
   metadata,
-  parseConfig: native.aliyunParseConfig,
-  send: native.aliyunSend,
+  parseConfig: (json) => native.aliyunParseConfig(json),
+  send: (configJson, dataJson) => native.aliyunSend(configJson, dataJson),
 });
 
 export default createAliyunSmsConnector;

@@ -3,10 +3,12 @@ import { defineSmsConnector } from './connector.js';
 import metadata from './metadata/tencent.js';
 import { native } from './native.js';
 
+// Arrow functions: the addon is loaded on first use, not when this module loads.
+
 export const createTencentSmsConnector = defineSmsConnector({
   metadata,
-  parseConfig: native.tencentParseConfig,
-  send: native.tencentSend,
+  parseConfig: (json) => native.tencentParseConfig(json),
+  send: (configJson, dataJson) => native.tencentSend(configJson, dataJson),
 });
 
 export default createTencentSmsConnector;

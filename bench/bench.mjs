@@ -1,0 +1,197 @@
+// `npm run bench`: ours against the official npm connectors, both providers,
+// same run, same loopback responder. Steps:
+//  1. request equivalence against the real (verifying) simulators;
+//  2. start the canned responder (own process), capture one real request of ours
+//     per provider from it (for the rawPost ceiling and the load generator);
+//  3. import + createConnector time, in fresh processes;
+//  4. R rounds of: responder saturation, then per concurrency one worker process
+//     per implementation, in a start order that rotates from cell to cell;
+//  5. the Markdown report, on stdout and in bench/RESULTS.md.
+//
+// Options: --rounds N (default 3), --quick (1 round, smaller bursts).
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+
+import { runJson } from './child.mjs';
+import { checkEquivalence } from './equivalence.mjs';
+import { PROVIDERS, ROOT, benchConfig, loadImpl, officialPackage, oursEntry } from './impls.mjs';
+import { CONCURRENCIES, renderReport } from './report.mjs';
+
+const BENCH = path.join(ROOT, 'bench');
+const { values: opts } = parseArgs({ options: { rounds: { type: 'string' }, quick: { type: 'boolean', default: false } } });
+const quick = opts.quick;
+const settings = {
+  rounds: Number(opts.rounds ?? (quick ? 1 : 3)),
+  // Timed sends per burst (c = 1 / c ≥ 16). The native paths (ours, ceiling) get
+  // more so that their bursts, ~10× faster, still last long enough to measure.
+  n: {
+    official: quick ? { small: 200, large: 1000 } : { small: 600, large: 3000 },
+    native: quick ? { small: 600, large: 3000 } : { small: 2000, large: 10000 },
+  },
+  warmupLarge: quick ? 200 : 500,
+  warmupSmall: quick ? 50 : 100,
+  importReps: quick ? 5 : 15,
+  loadgen: { procs: 2, concurrency: 128, durationMs: quick ? 1000 : 2000 },
+};
+if (!Number.isInteger(settings.rounds) || settings.rounds < 1) throw new Error('--rounds must be a positive integer');
+
+const log = (...args) => console.error('[bench]', ...args);
+const rotate = (list, by) => list.map((_, i) => list[(i + by) % list.length]);
+const failures = [];
+const notes = [];
+
+// ---- environment -----------------------------------------------------------
+const require = createRequire(import.meta.url);
+const pkgVersion = (name) => JSON.parse(readFileSync(path.join(path.dirname(require.resolve(name)), '..', 'package.json'), 'utf8')).version;
+const rustc = (() => {
+  try {
+    return execFileSync('rustc', ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'rustc: not found';
+  }
+})();
+const args = process.argv.slice(2).join(' ');
+const viaNpm = process.env.npm_lifecycle_event === 'bench';
+const env = {
+  command: (viaNpm ? `npm run bench -- ${args}` : `node bench/bench.mjs ${args}`).replace(/( --)? *$/, ''),
+  timestamp: new Date().toISOString(),
+  cpu: os.cpus()[0]?.model ?? 'unknown CPU',
+  cores: os.cpus().length,
+  os: `${os.type()} ${os.release()} ${os.arch()}`,
+  node: process.version,
+  rustc,
+  versions: { aliyun: pkgVersion(officialPackage('aliyun')), tencent: pkgVersion(officialPackage('tencent')) },
+  loadStart: os.loadavg()[0],
+  ...settings,
+};
+if (env.loadStart > 1.5) log(`load average ${env.loadStart.toFixed(2)}: the machine is busy, numbers will not be representative`);
+
+// ---- 1. equivalence ----------------------------------------------------------
+log('checking request equivalence against the simulators');
+const equivalence = await checkEquivalence();
+const unexpected = equivalence.filter((r) => r.verdict === 'UNEXPECTED');
+if (unexpected.length > 0) {
+  console.error(unexpected);
+  throw new Error('the implementations do not send equivalent requests; not timing them');
+}
+
+// ---- 2. responder and capture ----------------------------------------------------
+const responder = spawn(process.execPath, [path.join(BENCH, 'responder.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+const port = await new Promise((resolve, reject) => {
+  responder.once('error', reject);
+  responder.stdout.once('data', (chunk) => resolve(JSON.parse(String(chunk).split('\n')[0]).port));
+});
+process.on('exit', () => responder.kill());
+const endpoints = { aliyun: `http://127.0.0.1:${port}/`, tencent: `http://127.0.0.1:${port}` };
+const configs = Object.fromEntries(await Promise.all(PROVIDERS.map(async (p) => [p, await benchConfig(p, endpoints[p])])));
+
+// Headers the HTTP client adds by itself (rawPost and the load generator add their own).
+const CLIENT_HEADERS = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'accept', 'accept-encoding', 'user-agent']);
+async function captureOurs(provider) {
+  const ours = await loadImpl('ours', provider, { endpoint: endpoints[provider], config: configs[provider] });
+  await ours.send();
+  const { rawHeaders, body } = await (await fetch(`http://127.0.0.1:${port}/__last/${provider}`)).json();
+  const headers = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (!CLIENT_HEADERS.has(rawHeaders[i].toLowerCase())) headers.push([rawHeaders[i], rawHeaders[i + 1]]);
+  }
+  return { headers, body };
+}
+const requests = {};
+for (const provider of PROVIDERS) requests[provider] = await captureOurs(provider);
+
+const glue = path.join(path.dirname(oursEntry('aliyun')), 'native.js');
+const ceilingAvailable = typeof (await import(pathToFileURL(glue).href)).native.rawPost === 'function';
+if (!ceilingAvailable) {
+  notes.push('the built addon has no `rawPost` export (it predates the source that adds it): the ceiling was not measured. Rebuild with `npm run build`.');
+  log(notes.at(-1));
+}
+const IMPLS = ceilingAvailable ? ['official', 'ours', 'ceiling'] : ['official', 'ours'];
+
+// ---- 3. import + createConnector -------------------------------------------
+const imports = Object.fromEntries(PROVIDERS.map((p) => [p, { official: [], ours: [] }]));
+log(`import timing: ${settings.importReps} fresh processes per implementation and provider`);
+const importCells = PROVIDERS.flatMap((provider) => ['official', 'ours'].map((impl) => ({ provider, impl })));
+for (let i = 0; i < settings.importReps; i += 1) {
+  for (const { provider, impl } of rotate(importCells, i)) {
+    const { ms } = await runJson(path.join(BENCH, 'import-time.mjs'), [impl, provider]);
+    imports[provider][impl].push(ms);
+  }
+}
+
+// ---- 4. rounds -------------------------------------------------------------------
+async function saturation(provider) {
+  const { procs, concurrency, durationMs } = settings.loadgen;
+  const input = { port, request: requests[provider], concurrency, startAt: Date.now() + 700, durationMs };
+  const results = await Promise.all(Array.from({ length: procs }, () => runJson(path.join(BENCH, 'loadgen.mjs'), [], { input })));
+  const errors = results.reduce((sum, r) => sum + r.errors, 0);
+  if (errors > 0) failures.push(`responder saturation (${provider}): ${errors} failed requests`);
+  return results.reduce((sum, r) => sum + r.perSec, 0);
+}
+
+const runs = Object.fromEntries(PROVIDERS.map((p) => [p, Object.fromEntries(IMPLS.map((i) => [i, {}]))]));
+const saturationRates = Object.fromEntries(PROVIDERS.map((p) => [p, []]));
+let cellIndex = 0;
+for (let round = 0; round < settings.rounds; round += 1) {
+  for (const provider of PROVIDERS) {
+    log(`round ${round + 1}/${settings.rounds} ${provider}: responder saturation`);
+    saturationRates[provider].push(await saturation(provider));
+    for (const concurrency of CONCURRENCIES) {
+      const large = concurrency > 1;
+      for (const impl of rotate(IMPLS, cellIndex++)) {
+        const input = {
+          impl,
+          provider,
+          endpoint: endpoints[provider],
+          config: configs[provider],
+          request: requests[provider],
+          concurrency,
+          n: settings.n[impl === 'official' ? 'official' : 'native'][large ? 'large' : 'small'],
+          // At least two sends per lane, so every connection is open before the clock starts.
+          warmup: Math.max(large ? settings.warmupLarge : settings.warmupSmall, 2 * concurrency),
+        };
+        let result;
+        try {
+          result = await runJson(path.join(BENCH, 'worker.mjs'), [], { input });
+        } catch (error) {
+          result = { failed: error.message };
+          failures.push(`${provider} ${impl} c=${concurrency} round ${round + 1}: worker failed: ${error.message}`);
+        }
+        if (result.errors > 0) {
+          failures.push(`${provider} ${impl} c=${concurrency} round ${round + 1}: ${result.errors} failed sends, first: ${result.firstError}`);
+        }
+        log(
+          `  ${provider} ${impl.padEnd(8)} c=${String(concurrency).padEnd(3)} ` +
+            (result.failed ? 'FAILED' : `${Math.round(result.sendsPerSec)}/s p99 ${result.p99.toFixed(2)} ms errors ${result.errors}`)
+        );
+        (runs[provider][impl][concurrency] ??= []).push(result);
+      }
+    }
+  }
+}
+responder.kill();
+env.loadEnd = os.loadavg()[0];
+
+// ---- 5. report -------------------------------------------------------------------
+const { procs, concurrency: lgc } = settings.loadgen;
+const report = renderReport({
+  env,
+  equivalence,
+  runs,
+  imports,
+  saturation: saturationRates,
+  loadgenLabel: `${procs} procs × ${lgc} sockets`,
+  failures,
+  notes,
+});
+console.log(report);
+writeFileSync(path.join(BENCH, 'RESULTS.md'), report);
+if (failures.length > 0) {
+  console.error(`\n[bench] ${failures.length} run(s) had ERRORS — see the report.`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,31 @@
+// Runs a bench script in a fresh Node process and returns the JSON object it
+// prints as its last stdout line. Each measurement gets its own process so that
+// one implementation's heap, JIT state, sockets and threads never touch another's.
+import { spawn } from 'node:child_process';
+
+export function runJson(script, args = [], { input, timeoutMs = 180_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env };
+    if (input !== undefined) env.BENCH_INPUT = JSON.stringify(input);
+    const child = spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const last = stdout.trim().split('\n').pop();
+      if (code !== 0) {
+        reject(new Error(`${script} ${args.join(' ')} exited with ${code ?? signal}: ${stderr.trim() || last}`));
+        return;
+      }
+      try {
+        resolve(JSON.parse(last));
+      } catch {
+        reject(new Error(`${script} ${args.join(' ')} printed no JSON: ${stdout}${stderr}`));
+      }
+    });
+  });
+}

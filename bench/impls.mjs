@@ -1,0 +1,69 @@
+// How each measured implementation is loaded and how it sends one message.
+// Workers import only this file and then, dynamically, the one implementation
+// they measure, so a worker's memory and threads are that implementation's.
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const PROVIDERS = ['aliyun', 'tencent'];
+
+/** What Logto hands a connector for a sign-in code to a mainland number. */
+export const MESSAGE = Object.freeze({ to: '8613812345678', type: 'SignIn', payload: Object.freeze({ code: '123456' }) });
+
+/** Our shipped connector folder's entry: what Logto itself loads. */
+export const oursEntry = (provider) => path.join(ROOT, 'dist', `connector-${provider}-sms-native`, 'lib', 'index.js');
+export const officialPackage = (provider) => `@logto/connector-${provider}-sms`;
+
+/**
+ * The config both implementations get, from the test helpers. Tencent uses one
+ * template id per usage type because the official guard refuses { china, overseas }.
+ * The official connectors ignore `endpoint` (they are redirected by the test
+ * helper instead), and it is removed from their copy.
+ */
+export async function benchConfig(provider, endpoint) {
+  const { aliyunConfig, tencentConfig, USAGE_TYPES } = await import('../__test__/support/configs.mjs');
+  const { TENCENT_DEFAULTS } = await import('../__test__/simulator/index.mjs');
+  if (provider === 'aliyun') return aliyunConfig({ endpoint });
+  return tencentConfig(
+    { endpoint },
+    { templates: USAGE_TYPES.map((usageType, i) => ({ usageType, templateCode: TENCENT_DEFAULTS.mainlandTemplates[i] })) }
+  );
+}
+
+/**
+ * Loads one implementation: `ours` (the shipped folder), `official` (the npm
+ * package, redirected to `endpoint` by the test helper), or `ceiling` (our
+ * transport alone: rawPost replaying captured bytes, no connector work).
+ * Returns { send(): Promise, close(): Promise }.
+ */
+export async function loadImpl(impl, provider, { endpoint, config, request }) {
+  if (impl === 'ours') {
+    const { default: createConnector } = await import(pathToFileURL(oursEntry(provider)).href);
+    const connector = await createConnector({ getConfig: async () => config });
+    return { send: () => connector.sendMessage(MESSAGE), close: async () => {} };
+  }
+  if (impl === 'official') {
+    const { loadOfficialAliyun, loadOfficialTencent } = await import('../__test__/support/official.mjs');
+    const official = await (provider === 'aliyun' ? loadOfficialAliyun : loadOfficialTencent)(endpoint);
+    const { endpoint: _ignored, ...officialConfig } = config;
+    const connector = await official.createConnector({ getConfig: async () => officialConfig });
+    return { send: () => connector.sendMessage(MESSAGE), close: async () => official.cleanup() };
+  }
+  if (impl === 'ceiling') {
+    // The same binary ours loads (the shipped folder's copy of js/native.js).
+    const nativeGlue = path.join(path.dirname(oursEntry(provider)), 'native.js');
+    const { native } = await import(pathToFileURL(nativeGlue).href);
+    if (typeof native.rawPost !== 'function') {
+      throw new Error(
+        'ceiling unavailable: the built addon has no rawPost export (src/binding.rs has it; rebuild with `npm run build`)'
+      );
+    }
+    const body = Buffer.from(request.body, 'base64');
+    const send = async () => {
+      const { status } = await native.rawPost(endpoint, request.headers, body, 10_000);
+      if (status !== 200) throw new Error(`rawPost: HTTP ${status}`);
+    };
+    return { send, close: async () => {} };
+  }
+  throw new Error(`unknown implementation ${impl}`);
+}

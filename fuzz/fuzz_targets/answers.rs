@@ -1,0 +1,19 @@
+//! Any bytes and status as a provider answer, through both readers: never a panic,
+//! and only a 2xx can be a success.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use logto_sms_native::provider::{aliyun, tencent};
+use logto_sms_native::transport::HttpResponse;
+
+fuzz_target!(|input: (u16, Vec<u8>)| {
+  let (status, body) = input;
+  let response = HttpResponse {
+    status: 100 + status % 500,
+    body,
+  };
+  for result in [aliyun::interpret(&response), tencent::interpret(&response)] {
+    if result.is_ok() {
+      assert!((200..300).contains(&response.status));
+    }
+  }
+});
