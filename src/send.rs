@@ -5,12 +5,13 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::config::{self, aliyun as aliyun_config, tencent as tencent_config};
+use crate::config::shared::Common;
+use crate::config::{self, aliyun as aliyun_config, tencent as tencent_config, Issue, Parsed};
 use crate::error::{ConnectorError, ErrorCode};
 use crate::outcome::Outcome;
 use crate::phone;
 use crate::provider::{aliyun, tencent};
-use crate::template;
+use crate::template::{self, Template};
 use crate::transport::{self, HttpRequest, HttpResponse};
 
 /// Logto's `SendMessageData`, read leniently: what is wrong is reported in the
@@ -45,63 +46,77 @@ pub fn read_data(json: &str) -> Result<SendData, ConnectorError> {
   })
 }
 
-fn recipient(data: &SendData) -> Result<&str, ConnectorError> {
-  let to = data.to.as_deref().unwrap_or("");
-  phone::check_recipient(to)?;
-  Ok(to)
+/// What every send needs before anything provider-specific happens.
+struct Checked<'a> {
+  template: &'a Template,
+  to: &'a str,
+  code: &'a str,
 }
 
-fn verification_code(data: &SendData) -> Result<&str, ConnectorError> {
-  data.code.as_deref().ok_or_else(|| {
+/// Template, then recipient, then code: the first failure is the answer.
+fn check<'a>(common: &'a Common, data: &'a SendData) -> Result<Checked<'a>, ConnectorError> {
+  let template = template::find(&common.templates, &data.message_type)?;
+  let to = data.to.as_deref().unwrap_or("");
+  phone::check_recipient(to)?;
+  let code = data.code.as_deref().ok_or_else(|| {
     ConnectorError::new(
       ErrorCode::InvalidRequestParameters,
       "The message payload has no code: only verification codes can be sent.",
     )
-  })
+  })?;
+  Ok(Checked { template, to, code })
+}
+
+fn read_config<T>(
+  json: &str,
+  parse: fn(&Value) -> Result<Parsed<T>, Vec<Issue>>,
+) -> Result<T, Outcome> {
+  config::read_json(json)
+    .and_then(|value| parse(&value))
+    .map(|parsed| parsed.config)
+    .map_err(Outcome::InvalidConfig)
 }
 
 pub async fn send_aliyun(config_json: &str, data_json: &str) -> Outcome {
-  let config = match config::read_json(config_json).and_then(|v| aliyun_config::parse(&v)) {
-    Ok(parsed) => parsed.config,
-    Err(issues) => return Outcome::InvalidConfig(issues),
+  let config = match read_config(config_json, aliyun_config::parse) {
+    Ok(config) => config,
+    Err(outcome) => return outcome,
   };
-  let request = (|| {
-    let data = read_data(data_json)?;
-    let template = template::find(&config.templates, &data.message_type)?;
-    let to = recipient(&data)?;
-    let code = verification_code(&data)?;
+  let request = read_data(data_json).and_then(|data| {
+    let checked = check(&config, &data)?;
     let message = aliyun::Message {
-      to,
-      template_code: template::code_for(template, to, config.strict_phone_region_number_check),
-      code,
+      to: checked.to,
+      template_code: template::code_for(
+        checked.template,
+        checked.to,
+        config.strict_phone_region_number_check,
+      ),
+      code: checked.code,
       timestamp: aliyun::format_timestamp(OffsetDateTime::now_utc()),
       nonce: Uuid::new_v4().to_string(),
     };
-    Ok::<_, ConnectorError>(aliyun::build_request(&config, &message))
-  })();
+    Ok(aliyun::build_request(&config, &message))
+  });
   deliver(request, aliyun::interpret).await
 }
 
 pub async fn send_tencent(config_json: &str, data_json: &str) -> Outcome {
-  let config = match config::read_json(config_json).and_then(|v| tencent_config::parse(&v)) {
-    Ok(parsed) => parsed.config,
-    Err(issues) => return Outcome::InvalidConfig(issues),
+  let config = match read_config(config_json, tencent_config::parse) {
+    Ok(config) => config,
+    Err(outcome) => return outcome,
   };
-  let request = (|| {
-    let data = read_data(data_json)?;
-    let template = template::find(&config.templates, &data.message_type)?;
-    let to = recipient(&data)?;
-    let code = verification_code(&data)?;
-    let strict = config.strict_phone_region_number_check;
-    let phone = phone::to_e164(to, strict);
+  let request = read_data(data_json).and_then(|data| {
+    let checked = check(&config.common, &data)?;
+    let strict = config.common.strict_phone_region_number_check;
+    let phone = phone::to_e164(checked.to, strict);
     let message = tencent::Message {
       phone: &phone,
-      template_id: template::code_for(template, to, strict),
-      code,
+      template_id: template::code_for(checked.template, checked.to, strict),
+      code: checked.code,
       timestamp: OffsetDateTime::now_utc().unix_timestamp(),
     };
     tencent::build_request(&config, &message)
-  })();
+  });
   deliver(request, tencent::interpret).await
 }
 

@@ -1,107 +1,33 @@
 //! Aliyun config: the official keys with the official guard's verdicts, plus
 //! the added `endpoint` and `timeoutMs`.
 
-use std::time::Duration;
+use serde_json::Value;
 
-use reqwest::Url;
-use secrecy::SecretString;
-use serde_json::{Map, Value};
-
-use super::shared::{self, TemplateShape, DEFAULT_TIMEOUT_MS};
-use super::{Ctx, Issue, Parsed, PathSeg};
-use crate::template::Template;
+use super::shared::{self, Common, Schema, TemplateShape};
+use super::{Issue, Parsed};
 
 pub const DEFAULT_ENDPOINT: &str = "https://dysmsapi.aliyuncs.com/";
 
-#[derive(Debug)]
-pub struct AliyunConfig {
-  pub access_key_id: String,
-  pub access_key_secret: SecretString,
-  pub sign_name: String,
-  pub templates: Vec<Template>,
-  pub strict_phone_region_number_check: bool,
-  pub endpoint: Url,
-  pub timeout: Duration,
+/// Aliyun needs nothing beyond the shared keys.
+pub type AliyunConfig = Common;
+
+fn missing_usage_types(missing: &[&str]) -> String {
+  format!(
+    "UsageType ({}) should be provided in templates.",
+    missing.join(", ")
+  )
 }
 
+const SCHEMA: Schema = Schema {
+  template_shape: TemplateShape::AliyunWithType,
+  missing_usage_types,
+  own_strings: &[],
+  default_endpoint: DEFAULT_ENDPOINT,
+};
+
 pub fn parse(value: &Value) -> Result<Parsed<AliyunConfig>, Vec<Issue>> {
-  let mut ctx = Ctx::default();
-  let Some(map) = ctx.object(Some(value), &[]) else {
-    return Err(ctx.issues);
-  };
-  let key = |k: &str| vec![PathSeg::from(k)];
-  let access_key_id = ctx.string(map.get("accessKeyId"), &key("accessKeyId"));
-  let access_key_secret = ctx.string(map.get("accessKeySecret"), &key("accessKeySecret"));
-  let sign_name = ctx.string(map.get("signName"), &key("signName"));
-  let templates = shared::templates(
-    &mut ctx,
-    map.get("templates"),
-    TemplateShape::AliyunWithType,
-    |missing| {
-      format!(
-        "UsageType ({}) should be provided in templates.",
-        missing.join(", ")
-      )
-    },
-  );
-  let strict = ctx.optional_bool(
-    map.get("strictPhoneRegionNumberCheck"),
-    &key("strictPhoneRegionNumberCheck"),
-  );
-  let endpoint = shared::endpoint(&mut ctx, map.get("endpoint"));
-  let timeout = shared::timeout_ms(&mut ctx, map.get("timeoutMs"));
-
-  let (
-    Some(access_key_id),
-    Some(access_key_secret),
-    Some(sign_name),
-    Some((templates, templates_out)),
-    Ok(strict),
-    Ok(endpoint),
-    Ok(timeout),
-  ) = (
-    access_key_id,
-    access_key_secret,
-    sign_name,
-    templates,
-    strict,
-    endpoint,
-    timeout,
-  )
-  else {
-    return Err(ctx.issues);
-  };
-
-  let mut out = Map::new();
-  out.insert("accessKeyId".into(), Value::String(access_key_id.clone()));
-  out.insert(
-    "accessKeySecret".into(),
-    Value::String(access_key_secret.clone()),
-  );
-  out.insert("signName".into(), Value::String(sign_name.clone()));
-  out.insert("templates".into(), templates_out);
-  if let Some(strict) = strict {
-    out.insert("strictPhoneRegionNumberCheck".into(), Value::Bool(strict));
-  }
-  shared::keep_if_present(&mut out, map, "endpoint");
-  shared::keep_if_present(&mut out, map, "timeoutMs");
-
-  let endpoint = match endpoint {
-    Some(url) => url,
-    None => Url::parse(DEFAULT_ENDPOINT).map_err(|_| ctx.issues.clone())?,
-  };
-  Ok(Parsed {
-    config: AliyunConfig {
-      access_key_id,
-      access_key_secret: SecretString::from(access_key_secret),
-      sign_name,
-      templates,
-      strict_phone_region_number_check: strict.unwrap_or(false),
-      endpoint,
-      timeout: timeout.unwrap_or(Duration::from_millis(DEFAULT_TIMEOUT_MS)),
-    },
-    output: Value::Object(out),
-  })
+  let (config, _, output) = shared::parse(value, &SCHEMA)?;
+  Ok(Parsed { config, output })
 }
 
 #[cfg(test)]

@@ -5,10 +5,117 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use reqwest::Url;
+use secrecy::SecretString;
 use serde_json::{Map, Value};
 
-use super::{at, js_type, Ctx, PathSeg, Reported};
+use super::{at, js_type, Ctx, Issue, PathSeg, Reported};
 use crate::template::{Template, TemplateCode};
+
+/// The keys both providers share, validated.
+#[derive(Debug)]
+pub struct Common {
+  pub access_key_id: String,
+  pub access_key_secret: SecretString,
+  pub sign_name: String,
+  pub templates: Vec<Template>,
+  pub strict_phone_region_number_check: bool,
+  pub endpoint: Url,
+  pub timeout: Duration,
+}
+
+/// What differs between the providers' guards.
+pub struct Schema {
+  pub template_shape: TemplateShape,
+  /// The official guard's message for missing required usage types.
+  pub missing_usage_types: fn(&[&str]) -> String,
+  /// Required string keys of this provider only (Tencent's `sdkAppId`, `region`).
+  pub own_strings: &'static [&'static str],
+  pub default_endpoint: &'static str,
+}
+
+/// Validates a config: the shared keys, the provider's own string keys (returned
+/// in `schema.own_strings` order) and the guard's output.
+pub fn parse(value: &Value, schema: &Schema) -> Result<(Common, Vec<String>, Value), Vec<Issue>> {
+  let mut ctx = Ctx::default();
+  let Some(map) = ctx.object(Some(value), &[]) else {
+    return Err(ctx.issues);
+  };
+  let key = |k: &str| vec![PathSeg::from(k)];
+  let string = |ctx: &mut Ctx, k: &str| ctx.string(map.get(k), &key(k));
+  let access_key_id = string(&mut ctx, "accessKeyId");
+  let access_key_secret = string(&mut ctx, "accessKeySecret");
+  let sign_name = string(&mut ctx, "signName");
+  let own: Vec<Option<String>> = schema
+    .own_strings
+    .iter()
+    .map(|k| string(&mut ctx, k))
+    .collect();
+  let templates = templates(
+    &mut ctx,
+    map.get("templates"),
+    schema.template_shape,
+    schema.missing_usage_types,
+  );
+  let strict = ctx.optional_bool(
+    map.get("strictPhoneRegionNumberCheck"),
+    &key("strictPhoneRegionNumberCheck"),
+  );
+  let endpoint = endpoint(&mut ctx, map.get("endpoint"));
+  let timeout = timeout_ms(&mut ctx, map.get("timeoutMs"));
+
+  let (
+    Some(access_key_id),
+    Some(access_key_secret),
+    Some(sign_name),
+    Some((templates, templates_out)),
+    Ok(strict),
+    Ok(endpoint),
+    Ok(timeout),
+  ) = (
+    access_key_id,
+    access_key_secret,
+    sign_name,
+    templates,
+    strict,
+    endpoint,
+    timeout,
+  )
+  else {
+    return Err(ctx.issues);
+  };
+  let Some(own) = own.into_iter().collect::<Option<Vec<String>>>() else {
+    return Err(ctx.issues);
+  };
+  let endpoint = match endpoint {
+    Some(url) => url,
+    None => Url::parse(schema.default_endpoint).map_err(|_| ctx.issues.clone())?,
+  };
+
+  let mut out = Map::new();
+  out.insert("accessKeyId".into(), Value::String(access_key_id.clone()));
+  out.insert(
+    "accessKeySecret".into(),
+    Value::String(access_key_secret.clone()),
+  );
+  out.insert("signName".into(), Value::String(sign_name.clone()));
+  for (k, v) in schema.own_strings.iter().zip(&own) {
+    out.insert((*k).into(), Value::String(v.clone()));
+  }
+  out.insert("templates".into(), templates_out);
+  for optional in ["strictPhoneRegionNumberCheck", "endpoint", "timeoutMs"] {
+    keep_if_present(&mut out, map, optional);
+  }
+  let common = Common {
+    access_key_id,
+    access_key_secret: SecretString::from(access_key_secret),
+    sign_name,
+    templates,
+    strict_phone_region_number_check: strict.unwrap_or(false),
+    endpoint,
+    timeout: timeout.unwrap_or(Duration::from_millis(DEFAULT_TIMEOUT_MS)),
+  };
+  Ok((common, own, Value::Object(out)))
+}
 
 pub const DEFAULT_TIMEOUT_MS: u64 = 10_000;
 pub const MAX_TIMEOUT_MS: f64 = 60_000.0;
@@ -27,11 +134,11 @@ pub enum TemplateShape {
 }
 
 /// `z.array(template).refine(has required usage types, message)`.
-pub fn templates(
+fn templates(
   ctx: &mut Ctx,
   value: Option<&Value>,
   shape: TemplateShape,
-  missing_message: impl Fn(&[&str]) -> String,
+  missing_message: fn(&[&str]) -> String,
 ) -> Option<(Vec<Template>, Value)> {
   let path = vec![PathSeg::from("templates")];
   let items = match value {
@@ -191,7 +298,7 @@ fn short(value: &Value) -> String {
 
 /// The added `endpoint` key: a full URL; `https://`, or `http://` to a loopback
 /// host only (tests and local relays), never userinfo, query or fragment.
-pub fn endpoint(ctx: &mut Ctx, value: Option<&Value>) -> Result<Option<Url>, Reported> {
+fn endpoint(ctx: &mut Ctx, value: Option<&Value>) -> Result<Option<Url>, Reported> {
   let path = vec![PathSeg::from("endpoint")];
   let text = match value {
     None | Some(Value::Null) => return Ok(None),
@@ -242,7 +349,7 @@ fn is_loopback(url: &Url) -> bool {
 }
 
 /// The added `timeoutMs` key: an integer from 1 to 60000.
-pub fn timeout_ms(ctx: &mut Ctx, value: Option<&Value>) -> Result<Option<Duration>, Reported> {
+fn timeout_ms(ctx: &mut Ctx, value: Option<&Value>) -> Result<Option<Duration>, Reported> {
   let path = vec![PathSeg::from("timeoutMs")];
   let number = match value {
     None | Some(Value::Null) => return Ok(None),
@@ -279,7 +386,7 @@ pub fn timeout_ms(ctx: &mut Ctx, value: Option<&Value>) -> Result<Option<Duratio
 }
 
 /// Adds an optional added key to the guard's output only when the input had it.
-pub fn keep_if_present(out: &mut Map<String, Value>, input: &Map<String, Value>, key: &str) {
+fn keep_if_present(out: &mut Map<String, Value>, input: &Map<String, Value>, key: &str) {
   if let Some(value) = input.get(key) {
     if js_type(Some(value)) != "undefined" {
       out.insert(key.to_owned(), value.clone());

@@ -155,17 +155,7 @@ fn redact(message: &str) -> String {
 #[cfg(test)]
 mod tests {
   use super::*;
-
-  fn answer(status: u16, body: &str) -> HttpResponse {
-    HttpResponse {
-      status,
-      body: body.as_bytes().to_vec(),
-    }
-  }
-
-  fn code_of(result: Result<Value, ConnectorError>) -> Option<ErrorCode> {
-    result.err().map(|e| e.code)
-  }
+  use crate::provider::test_support::{answer, code_of};
 
   #[test]
   fn table() {

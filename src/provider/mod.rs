@@ -80,3 +80,22 @@ pub fn provider_error(
 pub fn str_field<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
   value.get(key).and_then(Value::as_str)
 }
+
+#[cfg(test)]
+pub mod test_support {
+  use serde_json::Value;
+
+  use crate::error::{ConnectorError, ErrorCode};
+  use crate::transport::HttpResponse;
+
+  pub fn answer(status: u16, body: &str) -> HttpResponse {
+    HttpResponse {
+      status,
+      body: body.as_bytes().to_vec(),
+    }
+  }
+
+  pub fn code_of(result: Result<Value, ConnectorError>) -> Option<ErrorCode> {
+    result.err().map(|e| e.code)
+  }
+}

@@ -115,7 +115,7 @@ pub fn build_request(
 ) -> Result<HttpRequest, ConnectorError> {
   let body = serde_json::to_vec(&SendSmsBody {
     sms_sdk_app_id: &config.sdk_app_id,
-    sign_name: &config.sign_name,
+    sign_name: &config.common.sign_name,
     template_id: message.template_id,
     template_param_set: [message.code],
     phone_number_set: [message.phone],
@@ -126,14 +126,14 @@ pub fn build_request(
       format!("The request body could not be built: {e}"),
     )
   })?;
-  let host = host_header(&config.endpoint);
+  let host = host_header(&config.common.endpoint);
   let signed = tencent_tc3::sign(&Tc3Input {
-    secret_id: &config.access_key_id,
-    secret_key: config.access_key_secret.expose_secret(),
+    secret_id: &config.common.access_key_id,
+    secret_key: config.common.access_key_secret.expose_secret(),
     service: "sms",
     host: &host,
     content_type: CONTENT_TYPE,
-    canonical_uri: config.endpoint.path(),
+    canonical_uri: config.common.endpoint.path(),
     payload: &body,
     timestamp: message.timestamp,
   })
@@ -144,7 +144,7 @@ pub fn build_request(
     )
   })?;
   Ok(HttpRequest {
-    url: config.endpoint.clone(),
+    url: config.common.endpoint.clone(),
     headers: vec![
       ("authorization".into(), signed.authorization),
       ("content-type".into(), CONTENT_TYPE.into()),
@@ -154,7 +154,7 @@ pub fn build_request(
       ("x-tc-region".into(), config.region.clone()),
     ],
     body,
-    timeout: config.timeout,
+    timeout: config.common.timeout,
   })
 }
 
@@ -208,17 +208,7 @@ fn refusal(code: &str, message: Option<&str>, request_id: Option<&str>) -> Conne
 #[cfg(test)]
 mod tests {
   use super::*;
-
-  fn answer(status: u16, body: &str) -> HttpResponse {
-    HttpResponse {
-      status,
-      body: body.as_bytes().to_vec(),
-    }
-  }
-
-  fn code_of(result: Result<Value, ConnectorError>) -> Option<ErrorCode> {
-    result.err().map(|e| e.code)
-  }
+  use crate::provider::test_support::{answer, code_of};
 
   #[test]
   fn table() {
@@ -310,18 +300,20 @@ mod tests {
       panic!("constant URL")
     };
     let config = TencentConfig {
-      access_key_id: "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE".into(),
-      access_key_secret: SecretString::from("Gu5t9xGARNpq86cd98joQYCN3EXAMPLE"),
-      sign_name: "腾讯云".into(),
+      common: crate::config::shared::Common {
+        access_key_id: "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE".into(),
+        access_key_secret: SecretString::from("Gu5t9xGARNpq86cd98joQYCN3EXAMPLE"),
+        sign_name: "腾讯云".into(),
+        templates: vec![Template {
+          usage_type: "Generic".into(),
+          code: TemplateCode::Single("1234567".into()),
+        }],
+        strict_phone_region_number_check: false,
+        endpoint,
+        timeout: std::time::Duration::from_secs(10),
+      },
       sdk_app_id: "1400006666".into(),
       region: "ap-guangzhou".into(),
-      templates: vec![Template {
-        usage_type: "Generic".into(),
-        code: TemplateCode::Single("1234567".into()),
-      }],
-      strict_phone_region_number_check: false,
-      endpoint,
-      timeout: std::time::Duration::from_secs(10),
     };
     let message = Message {
       phone: "+8613800138000",
