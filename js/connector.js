@@ -3,7 +3,7 @@
 // (Logto checks `instanceof` against its own copy of @logto/connector-kit).
 import { ConnectorError, ConnectorErrorCodes, ConnectorType } from '@logto/connector-kit';
 
-import { CONFIG_KEYS, DATA_KEYS, encode } from './encode.js';
+import { CONFIG_SCHEMA, DATA_SCHEMA, encode } from './encode.js';
 import { GuardError, createGuard } from './guard.js';
 
 const knownCodes = new Set(Object.values(ConnectorErrorCodes));
@@ -30,7 +30,7 @@ export const defineSmsConnector = ({ metadata, parseConfig, send }) => {
     configGuard,
     sendMessage: async (data, inputConfig) => {
       const config = inputConfig ?? (await getConfig(metadata.id));
-      const outcome = JSON.parse(await send(encode(config, CONFIG_KEYS), encode(data, DATA_KEYS)));
+      const outcome = JSON.parse(await send(encode(config, CONFIG_SCHEMA), encode(data, DATA_SCHEMA)));
       if (outcome.ok) return outcome.value;
       throw toConnectorError(outcome);
     },

@@ -8,13 +8,28 @@
 //   with the type zod would report (undefined in arrays, NaN, Infinity,
 //   function, symbol, bigint, date, map, set…);
 // - strings with lone surrogates are made well-formed: Rust strings are UTF-8.
-const TAG = '\u0000jsType';
-// Deeper than any schema here (config → templates → [i] → templateCode → china).
-const MAX_DEPTH = 8;
+// The JSON text is written directly (no intermediate copy): this runs on every
+// send, on Logto's event loop.
 
-const tag = (type) => ({ [TAG]: type });
+/** Which keys to read at each level; `'[]'` is the element of an array; null is a leaf. */
+const TEMPLATE = { type: null, usageType: null, templateCode: { china: null, overseas: null } };
+export const CONFIG_SCHEMA = {
+  accessKeyId: null,
+  accessKeySecret: null,
+  signName: null,
+  sdkAppId: null,
+  region: null,
+  templates: { '[]': TEMPLATE },
+  strictPhoneRegionNumberCheck: null,
+  endpoint: null,
+  timeoutMs: null,
+};
+/** The part of Logto's SendMessageData the send path reads. */
+export const DATA_SCHEMA = { to: null, type: null, payload: { code: null } };
 
-const tagFor = (value) => {
+const tag = (type) => `{"\\u0000jsType":"${type}"}`;
+
+const specialType = (value) => {
   if (value instanceof Date) return 'date';
   if (value instanceof Map) return 'map';
   if (value instanceof Set) return 'set';
@@ -24,53 +39,49 @@ const tagFor = (value) => {
 
 const read = (object, key) => {
   try {
-    return { value: object[key] };
+    return object[key];
   } catch {
-    return { value: tag('unreadable') };
+    return undefined;
   }
 };
 
-const walk = (value, keys, depth) => {
+const emit = (value, schema) => {
   switch (typeof value) {
     case 'string':
-      return value.isWellFormed() ? value : value.toWellFormed();
+      return JSON.stringify(value.isWellFormed() ? value : value.toWellFormed());
     case 'number':
-      return Number.isFinite(value) ? value : tag(Number.isNaN(value) ? 'nan' : 'infinity');
+      return Number.isFinite(value) ? String(value) : tag(Number.isNaN(value) ? 'nan' : 'infinity');
     case 'boolean':
-      return value;
-    case 'undefined':
-    case 'bigint':
-    case 'function':
-    case 'symbol':
-      return tag(typeof value);
-    default:
+      return value ? 'true' : 'false';
+    case 'object':
       break;
+    default:
+      // undefined (an array hole or the root), bigint, function, symbol.
+      return tag(typeof value);
   }
-  if (value === null) return null;
-  if (depth >= MAX_DEPTH) return tag('deep');
+  if (value === null) return 'null';
   if (Array.isArray(value)) {
-    return Array.from({ length: value.length }, (_, index) => walk(read(value, index).value, keys, depth + 1));
+    const element = schema?.['[]'];
+    // Where the schema wants no array, only "it is an array" matters.
+    if (element === undefined) return '[]';
+    let out = '[';
+    for (let index = 0; index < value.length; index += 1) {
+      out += (index === 0 ? '' : ',') + emit(read(value, index), element);
+    }
+    return `${out}]`;
   }
-  const special = tagFor(value);
+  const special = specialType(value);
   if (special) return tag(special);
-  const out = {};
-  for (const key of keys) {
-    const { value: item } = read(value, key);
+  if (!schema) return '{}';
+  let out = '{';
+  for (const key in schema) {
+    if (key === '[]') continue;
+    const item = read(value, key);
     // An absent key (or one set to undefined) stays absent, as zod treats it.
-    if (item !== undefined) out[key] = walk(item, keys, depth + 1);
+    if (item !== undefined) out += `${out.length > 1 ? ',' : ''}"${key}":${emit(item, schema[key])}`;
   }
-  return out;
+  return `${out}}`;
 };
 
-/** Every key the config schemas know, at any level. */
-export const CONFIG_KEYS = [
-  'accessKeyId', 'accessKeySecret', 'signName', 'sdkAppId', 'region', 'templates',
-  'strictPhoneRegionNumberCheck', 'endpoint', 'timeoutMs', 'type', 'usageType', 'templateCode',
-  'china', 'overseas',
-];
-
-/** The keys of Logto's SendMessageData the send path reads. */
-export const DATA_KEYS = ['to', 'type', 'payload', 'code'];
-
-/** JSON text of `value` restricted to `keys`; never throws. */
-export const encode = (value, keys) => JSON.stringify(walk(value, keys, 0));
+/** JSON text of `value` as `schema` reads it; never throws. */
+export const encode = (value, schema) => emit(value, schema);

@@ -1,7 +1,7 @@
 // A zod-compatible config guard over the native validator: the same
 // safeParse/parse/*Async surface Logto calls, and an error that looks like
 // zod's (name 'ZodError', `issues` with code, path and message).
-import { CONFIG_KEYS, encode } from './encode.js';
+import { CONFIG_SCHEMA, encode } from './encode.js';
 
 export class GuardError extends Error {
   constructor(issues) {
@@ -37,7 +37,7 @@ export class GuardError extends Error {
 /** @param {(json: string) => string} parseNative the native `*ParseConfig` export */
 export const createGuard = (parseNative) => {
   const safeParse = (input) => {
-    const result = JSON.parse(parseNative(encode(input, CONFIG_KEYS)));
+    const result = JSON.parse(parseNative(encode(input, CONFIG_SCHEMA)));
     return result.success
       ? { success: true, data: result.data }
       : { success: false, error: new GuardError(result.issues) };

@@ -9,6 +9,7 @@
 //! not run, a union that matches no option yields one `invalid_union` issue.
 
 pub mod aliyun;
+pub mod cache;
 pub mod shared;
 pub mod tencent;
 
