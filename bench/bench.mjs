@@ -19,7 +19,7 @@ import { pathToFileURL } from 'node:url';
 
 import { runJson } from './child.mjs';
 import { checkEquivalence } from './equivalence.mjs';
-import { PROVIDERS, ROOT, benchConfig, loadImpl, officialPackage, oursEntry } from './impls.mjs';
+import { PROVIDERS, ROOT, benchConfig, loadImpl, officialPackage, oursBinding, oursEntry } from './impls.mjs';
 import { CONCURRENCIES, renderReport } from './report.mjs';
 
 const BENCH = path.join(ROOT, 'bench');
@@ -105,8 +105,7 @@ async function captureOurs(provider) {
 const requests = {};
 for (const provider of PROVIDERS) requests[provider] = await captureOurs(provider);
 
-const glue = path.join(path.dirname(oursEntry('aliyun')), 'native.js');
-const ceilingAvailable = typeof (await import(pathToFileURL(glue).href)).native.rawPost === 'function';
+const ceilingAvailable = typeof oursBinding('aliyun').rawPost === 'function';
 if (!ceilingAvailable) {
   notes.push('the built addon has no `rawPost` export (it predates the source that adds it): the ceiling was not measured. Rebuild with `npm run build`.');
   log(notes.at(-1));

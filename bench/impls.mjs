@@ -1,8 +1,11 @@
 // How each measured implementation is loaded and how it sends one message.
 // Workers import only this file and then, dynamically, the one implementation
 // they measure, so a worker's memory and threads are that implementation's.
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+
+import { platformTag } from '../js/native-tag.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const PROVIDERS = ['aliyun', 'tencent'];
@@ -50,9 +53,7 @@ export async function loadImpl(impl, provider, { endpoint, config, request }) {
     return { send: () => connector.sendMessage(MESSAGE), close: async () => official.cleanup() };
   }
   if (impl === 'ceiling') {
-    // The same binary ours loads (the shipped folder's copy of js/native.js).
-    const nativeGlue = path.join(path.dirname(oursEntry(provider)), 'native.js');
-    const { native } = await import(pathToFileURL(nativeGlue).href);
+    const native = oursBinding(provider);
     if (typeof native.rawPost !== 'function') {
       throw new Error(
         'ceiling unavailable: the built addon has no rawPost export (src/binding.rs has it; rebuild with `npm run build`)'
@@ -67,3 +68,9 @@ export async function loadImpl(impl, provider, { endpoint, config, request }) {
   }
   throw new Error(`unknown implementation ${impl}`);
 }
+
+/** The very binary the shipped folder loads, required directly (for rawPost). */
+export const oursBinding = (provider) => {
+  const folder = path.dirname(path.dirname(oursEntry(provider)));
+  return createRequire(import.meta.url)(path.join(folder, 'native', `logto-sms-native.${platformTag()}.node`));
+};

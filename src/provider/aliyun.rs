@@ -1,8 +1,6 @@
 //! Aliyun SendSms (RPC, version 2017-05-25): request parameters, answer
 //! parsing and the error table (CONTRACT §5, spec/providers.md §1.6).
 
-use std::collections::BTreeMap;
-
 use secrecy::ExposeSecret;
 use serde_json::Value;
 use time::macros::format_description;
@@ -68,10 +66,14 @@ pub struct Message<'a> {
   pub nonce: String,
 }
 
-/// The signed form parameters, in the order Aliyun signs them.
-pub fn signed_params(config: &AliyunConfig, message: &Message<'_>) -> BTreeMap<String, String> {
-  let template_param = serde_json::json!({ "code": message.code }).to_string();
-  let mut params: BTreeMap<String, String> = [
+/// The request parameters except `Signature`, in the byte-wise name order
+/// Aliyun signs them in (a test keeps the order honest).
+fn sorted_params<'a>(
+  config: &'a AliyunConfig,
+  message: &'a Message<'_>,
+  template_param: &'a str,
+) -> [(&'static str, &'a str); 13] {
+  [
     ("AccessKeyId", config.access_key_id.as_str()),
     ("Action", "SendSms"),
     // Lower-case `json` as the official connector sends it.
@@ -83,27 +85,28 @@ pub fn signed_params(config: &AliyunConfig, message: &Message<'_>) -> BTreeMap<S
     ("SignatureNonce", message.nonce.as_str()),
     ("SignatureVersion", "1.0"),
     ("TemplateCode", message.template_code),
-    ("TemplateParam", template_param.as_str()),
+    ("TemplateParam", template_param),
     ("Timestamp", message.timestamp.as_str()),
     ("Version", "2017-05-25"),
   ]
-  .into_iter()
-  .map(|(k, v)| (k.to_owned(), v.to_owned()))
-  .collect();
-  let signed = aliyun_rpc::sign("POST", &params, config.access_key_secret.expose_secret());
-  params.insert("Signature".into(), signed.signature);
-  params
 }
 
+/// The form body: the canonicalized query string (already every parameter,
+/// encoded) plus `Signature`; a form's field order does not matter.
 pub fn build_request(config: &AliyunConfig, message: &Message<'_>) -> HttpRequest {
-  let params = signed_params(config, message);
+  let template_param = serde_json::json!({ "code": message.code }).to_string();
+  let params = sorted_params(config, message, &template_param);
+  let signed = aliyun_rpc::sign_sorted("POST", params, config.access_key_secret.expose_secret());
+  let mut body = signed.canonicalized_query_string;
+  body.push_str("&Signature=");
+  body.push_str(&aliyun_rpc::percent_encode(&signed.signature));
   HttpRequest {
     url: config.endpoint.clone(),
     headers: vec![(
       "content-type".into(),
       "application/x-www-form-urlencoded".into(),
     )],
-    body: aliyun_rpc::encode_pairs(&params).into_bytes(),
+    body: body.into_bytes(),
     timeout: config.timeout,
   }
 }
@@ -249,6 +252,38 @@ mod tests {
       .as_ref()
       .and_then(|e| e.description())
       .is_some_and(|d| d.contains("clock")));
+  }
+
+  #[test]
+  fn parameters_are_in_signing_order_and_the_body_carries_the_signature() {
+    let templates: Vec<Value> = ["Register", "SignIn", "ForgotPassword", "Generic"]
+      .iter()
+      .map(|u| serde_json::json!({ "usageType": u, "templateCode": "SMS_154950909" }))
+      .collect();
+    let config = serde_json::json!({
+      "accessKeyId": "testId", "accessKeySecret": "testSecret", "signName": "阿里云短信测试", "templates": templates,
+    });
+    let Ok(parsed) = crate::config::aliyun::parse(&config) else {
+      panic!("config parses")
+    };
+    let message = Message {
+      to: "8613800138000",
+      template_code: "SMS_154950909",
+      code: "123456",
+      timestamp: "2024-01-01T00:00:00Z".into(),
+      nonce: "c1b2c332-4cfb-4a0f-b8cc-ebe622aa0a5c".into(),
+    };
+    let params = sorted_params(&parsed.config, &message, r#"{"code":"123456"}"#);
+    assert!(params
+      .windows(2)
+      .all(|w| w[0].0.as_bytes() < w[1].0.as_bytes()));
+    let body = String::from_utf8(build_request(&parsed.config, &message).body).unwrap_or_default();
+    // spec/providers.md §1.3, the derived Logto-shaped SendSms vector.
+    assert!(
+      body.ends_with("&Signature=%2FmZz2KBVJNOp4362B2L7Z8JuZqk%3D"),
+      "{body}"
+    );
+    assert!(body.contains("&TemplateParam=%7B%22code%22%3A%22123456%22%7D&"));
   }
 
   #[test]

@@ -39,7 +39,22 @@ pub struct RpcSigned {
 /// Signs `params` (every request parameter except `Signature`). A `BTreeMap`
 /// sorts names byte-wise, which is the order Aliyun requires.
 pub fn sign(method: &str, params: &BTreeMap<String, String>, access_key_secret: &str) -> RpcSigned {
-  let canonicalized_query_string = encode_pairs(params);
+  sign_sorted(
+    method,
+    params.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    access_key_secret,
+  )
+}
+
+/// Signs parameters already in byte-wise name order (the caller's promise;
+/// `sign` keeps it with a `BTreeMap`). The send path has a fixed, sorted key
+/// set and skips building a map.
+pub fn sign_sorted<'a>(
+  method: &str,
+  sorted_params: impl IntoIterator<Item = (&'a str, &'a str)>,
+  access_key_secret: &str,
+) -> RpcSigned {
+  let canonicalized_query_string = encode_pairs(sorted_params);
   let string_to_sign = format!(
     "{}&{}&{}",
     method.to_ascii_uppercase(),
@@ -58,18 +73,15 @@ pub fn sign(method: &str, params: &BTreeMap<String, String>, access_key_secret: 
 }
 
 /// `name=value&…` with both sides encoded; also the POST form body.
-pub fn encode_pairs<'a, I>(pairs: I) -> String
-where
-  I: IntoIterator<Item = (&'a String, &'a String)>,
-{
-  let mut out = String::new();
+pub fn encode_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+  let mut out = String::with_capacity(512);
   for (name, value) in pairs {
     if !out.is_empty() {
       out.push('&');
     }
-    out.push_str(&percent_encode(name));
+    out.extend(utf8_percent_encode(name, RFC3986_ENCODE_SET));
     out.push('=');
-    out.push_str(&percent_encode(value));
+    out.extend(utf8_percent_encode(value, RFC3986_ENCODE_SET));
   }
   out
 }
