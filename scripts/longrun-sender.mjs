@@ -15,7 +15,13 @@ const providers = [
   { name: 'tencent', create: createTencentSmsConnector, config: tencentConfig({ endpoint: tencentEndpoint, timeoutMs: 1000 }) },
 ];
 const refused = (config) => ({ ...config, endpoint: 'http://127.0.0.1:9/' });
-const sample = () => ({ rss: process.memoryUsage().rss, fds: readdirSync('/proc/self/fd').length, threads: readdirSync('/proc/self/task').length });
+const sample = () => {
+  // A full GC first (the child runs with --expose-gc), so the heap figure is what is retained.
+  globalThis.gc?.();
+  const { rss, heapUsed } = process.memoryUsage();
+  return { rss, heapUsed, fds: readdirSync('/proc/self/fd').length, threads: readdirSync('/proc/self/task').length };
+};
+const samples = [];
 
 let next = 0;
 let settled = 0;
@@ -43,6 +49,7 @@ const one = async (index) => {
   }
   settled += 1;
   if (settled === Math.min(10_000, Math.floor(sends / 5))) warm = sample();
+  if (settled % Math.max(1, Math.floor(sends / 10)) === 0) samples.push({ settled, ...sample() });
 };
 
 const lane = async () => {
@@ -62,5 +69,6 @@ process.send({
     rss: { warm: warm.rss, end: end.rss },
     fds: { warm: warm.fds, end: end.fds },
     threads: { warm: warm.threads, end: end.threads },
+    samples,
   },
 });

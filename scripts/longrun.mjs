@@ -27,7 +27,7 @@ const faults = [
 ];
 let faultIndex = 0;
 const started = Date.now();
-const sender = fork(new URL('./longrun-sender.mjs', import.meta.url), [aliyun.endpoint, tencent.endpoint, String(sends), String(concurrency)]);
+const sender = fork(new URL('./longrun-sender.mjs', import.meta.url), [aliyun.endpoint, tencent.endpoint, String(sends), String(concurrency)], { execArgv: ['--expose-gc'] });
 const report = await new Promise((resolve, reject) => {
   sender.on('message', (message) => {
     if (message.fault) {
@@ -57,6 +57,8 @@ console.log(`sends: ${report.sent} settled ${report.settled} (ok ${report.ok}, f
 console.log(`failures by code: ${JSON.stringify(report.byCode)}`);
 console.log(`requests received: ${aliyun.requests.length + tencent.requests.length}; numbers received more than once: ${twice}`);
 console.log(`RSS after warm-up ${mb(report.rss.warm)}, at the end ${mb(report.rss.end)}; fds ${report.fds.warm} -> ${report.fds.end}; threads ${report.threads.warm} -> ${report.threads.end}`);
+console.log('samples (after a full GC): settled  RSS  JS heap  fds  threads');
+for (const s of report.samples) console.log(`  ${String(s.settled).padStart(7)}  ${mb(s.rss)}  ${mb(s.heapUsed)}  ${s.fds}  ${s.threads}`);
 const ok = report.settled === report.sent && twice === 0 && report.nonConnectorErrors === 0;
 console.log(ok ? 'PASS' : 'FAIL');
 process.exit(ok ? 0 : 1);
