@@ -5,17 +5,8 @@
 // Nothing here is random: the corpus is the same on every run.
 
 /** Logto's TemplateType values (connector-kit), in the kit's order. */
-export const ALL_USAGE_TYPES = [
-  'SignIn',
-  'Register',
-  'ForgotPassword',
-  'OrganizationInvitation',
-  'Generic',
-  'UserPermissionValidation',
-  'BindNewIdentifier',
-  'MfaVerification',
-  'BindMfa',
-];
+export { USAGE_TYPES as ALL_USAGE_TYPES } from '../support/configs.mjs';
+import { USAGE_TYPES as ALL_USAGE_TYPES } from '../support/configs.mjs';
 
 /** The usage types both official guards require, in the order their messages name them. */
 export const REQUIRED_USAGE_TYPES = ['Register', 'SignIn', 'ForgotPassword', 'Generic'];

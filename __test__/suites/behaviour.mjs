@@ -15,17 +15,8 @@ import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 import { createAliyunSmsConnector, createTencentSmsConnector } from '../../index.js';
 import { ALIYUN_DEFAULTS, TENCENT_DEFAULTS } from '../simulator/index.mjs';
 
-export const USAGE_TYPES = Object.freeze([
-  'SignIn',
-  'Register',
-  'ForgotPassword',
-  'OrganizationInvitation',
-  'Generic',
-  'UserPermissionValidation',
-  'BindNewIdentifier',
-  'MfaVerification',
-  'BindMfa',
-]);
+export { USAGE_TYPES } from '../support/configs.mjs';
+import { USAGE_TYPES } from '../support/configs.mjs';
 
 const C = ConnectorErrorCodes;
 
