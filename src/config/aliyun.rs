@@ -29,25 +29,3 @@ pub fn parse(value: &Value) -> Result<Parsed<AliyunConfig>, Vec<Issue>> {
   let (config, _, output) = shared::parse(value, &SCHEMA)?;
   Ok(Parsed { config, output })
 }
-
-#[cfg(test)]
-mod tests {
-  use super::*;
-
-  #[test]
-  fn debug_output_hides_the_secret() {
-    let templates: Vec<_> = ["Register", "SignIn", "ForgotPassword", "Generic"]
-      .iter()
-      .map(|u| serde_json::json!({ "usageType": u, "templateCode": "T" }))
-      .collect();
-    let input = serde_json::json!({
-      "accessKeyId": "id",
-      "accessKeySecret": "MARKER-secret",
-      "signName": "s",
-      "templates": templates,
-    });
-    let parsed = parse(&input);
-    assert!(parsed.is_ok());
-    assert!(!format!("{:?}", parsed.as_ref().map(|p| &p.config)).contains("MARKER"));
-  }
-}

@@ -224,3 +224,31 @@ where
     .filter(|required| !usage_types.clone().into_iter().any(|u| u == *required))
     .collect()
 }
+
+#[cfg(test)]
+mod tests {
+  use serde_json::json;
+
+  /// The parsed config types hold the secret in `secrecy`, whose `Debug` prints
+  /// nothing of it: a config logged by mistake leaks nothing.
+  #[test]
+  fn debug_output_hides_the_secret() {
+    let templates: Vec<_> = ["Register", "SignIn", "ForgotPassword", "Generic"]
+      .iter()
+      .map(|u| json!({ "usageType": u, "templateCode": "T" }))
+      .collect();
+    let input = json!({
+      "accessKeyId": "id", "accessKeySecret": "MARKER-secret", "signName": "s",
+      "sdkAppId": "1400000000", "region": "ap-guangzhou", "templates": templates,
+    });
+    let aliyun = super::aliyun::parse(&input).map(|p| format!("{:?}", p.config));
+    let tencent = super::tencent::parse(&input).map(|p| format!("{:?}", p.config));
+    for debug in [aliyun, tencent] {
+      let Ok(debug) = debug else {
+        panic!("config parses")
+      };
+      assert!(debug.contains("access_key_id"), "{debug}");
+      assert!(!debug.contains("MARKER"), "{debug}");
+    }
+  }
+}

@@ -42,27 +42,3 @@ pub fn parse(value: &Value) -> Result<Parsed<TencentConfig>, Vec<Issue>> {
     output,
   })
 }
-
-#[cfg(test)]
-mod tests {
-  use super::*;
-
-  #[test]
-  fn debug_output_hides_the_secret() {
-    let templates: Vec<_> = ["Register", "SignIn", "ForgotPassword", "Generic"]
-      .iter()
-      .map(|u| serde_json::json!({ "usageType": u, "templateCode": "T" }))
-      .collect();
-    let input = serde_json::json!({
-      "accessKeyId": "id",
-      "accessKeySecret": "MARKER-secret",
-      "signName": "s",
-      "sdkAppId": "1400000000",
-      "region": "ap-guangzhou",
-      "templates": templates,
-    });
-    let parsed = parse(&input);
-    assert!(parsed.is_ok());
-    assert!(!format!("{:?}", parsed.as_ref().map(|p| &p.config)).contains("MARKER"));
-  }
-}
