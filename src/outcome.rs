@@ -3,7 +3,7 @@
 //! side needs no knowledge of Rust types. Errors are values here, never
 //! exceptions, so the glue can always build the host's `ConnectorError`.
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::config::{Issue, Parsed};
 use crate::error::{ConnectorError, ErrorCode};
@@ -11,7 +11,9 @@ use crate::error::{ConnectorError, ErrorCode};
 /// What a send ends in.
 #[derive(Debug)]
 pub enum Outcome {
-  Sent(Value),
+  /// The provider's answer as it came: JSON text the answer reader accepted
+  /// (passed on as it is, not parsed and written again).
+  Sent(String),
   InvalidConfig(Vec<Issue>),
   Failed(ConnectorError),
 }
@@ -32,7 +34,7 @@ impl Outcome {
 
   pub fn to_json(&self) -> String {
     let document = match self {
-      Outcome::Sent(value) => json!({ "ok": true, "value": value }),
+      Outcome::Sent(answer) => return format!(r#"{{"ok":true,"value":{answer}}}"#),
       Outcome::InvalidConfig(issues) => {
         json!({ "ok": false, "code": ErrorCode::InvalidConfig.as_str(), "issues": issues })
       }

@@ -140,7 +140,11 @@ async fn deliver(
     Err(error) => return error.into(),
   };
   match transport::post(request).await {
-    Ok(response) => interpret(&response).map_or_else(Outcome::from, Outcome::Sent),
+    Ok(response) => match interpret(&response) {
+      // The reader parsed the body as JSON, so it is UTF-8; pass it on unchanged.
+      Ok(_) => Outcome::Sent(String::from_utf8_lossy(&response.body).into_owned()),
+      Err(error) => error.into(),
+    },
     Err(error) => error.into_connector_error().into(),
   }
 }
@@ -226,10 +230,14 @@ mod cost {
       let _ = tencent::build_request(&t, &m);
     });
     time("aliyun answer", || {
-      let _ = aliyun::interpret(&aliyun_answer).map(|v| Outcome::Sent(v).to_json());
+      let _ = aliyun::interpret(&aliyun_answer).map(|_| {
+        Outcome::Sent(String::from_utf8_lossy(&aliyun_answer.body).into_owned()).to_json()
+      });
     });
     time("tencent answer", || {
-      let _ = tencent::interpret(&tencent_answer).map(|v| Outcome::Sent(v).to_json());
+      let _ = tencent::interpret(&tencent_answer).map(|_| {
+        Outcome::Sent(String::from_utf8_lossy(&tencent_answer.body).into_owned()).to_json()
+      });
     });
   }
 }
