@@ -1,8 +1,7 @@
-// Aliyun SMS connector metadata. Everything up to the added form items reproduces the
-// official connector's metadata exactly (id, names, descriptions, form items, defaults):
-// Logto matches stored configs by id, and the console renders these items. The last
-// 2 form items are this package's additions (CONTRACT §4).
-export const officialFormItemCount = 5;
+// Aliyun SMS connector metadata. Everything before the added form items reproduces
+// the official connector's metadata exactly (id, names, descriptions, form items,
+// defaults): Logto matches stored configs by id, and the console renders these items.
+import { endpointFormItem, strictPhoneRegionFormItem, templatesFormItem, timeoutFormItem } from './shared.js';
 
 export default {
   "id": "aliyun-short-message-service",
@@ -45,72 +44,10 @@ export default {
       "required": true,
       "placeholder": "<signature-name>"
     },
-    {
-      "key": "templates",
-      "label": "Templates",
-      "type": "Json",
-      "required": true,
-      "defaultValue": [
-        {
-          "usageType": "SignIn",
-          "templateCode": "<template-code>"
-        },
-        {
-          "usageType": "Register",
-          "templateCode": "<template-code>"
-        },
-        {
-          "usageType": "ForgotPassword",
-          "templateCode": "<template-code>"
-        },
-        {
-          "usageType": "OrganizationInvitation",
-          "templateCode": "<template-code>"
-        },
-        {
-          "usageType": "Generic",
-          "templateCode": "<template-code>"
-        },
-        {
-          "usageType": "UserPermissionValidation",
-          "templateCode": "<template-code>"
-        },
-        {
-          "usageType": "BindNewIdentifier",
-          "templateCode": "<template-code>"
-        },
-        {
-          "usageType": "MfaVerification",
-          "templateCode": "<template-code>"
-        },
-        {
-          "usageType": "BindMfa",
-          "templateCode": "<template-code>"
-        }
-      ]
-    },
-    {
-      "key": "strictPhoneRegionNumberCheck",
-      "label": "Strict Phone Region Number Check",
-      "type": "Switch",
-      "defaultValue": false,
-      "description": "When this configuration is enabled, the connector will assume by default that all phone numbers include a valid region code and rely on this to determine whether the phone number belongs to mainland China. If your users' phone numbers do not include a region code due to historical reasons, their sign-in processes may be affected. Please enable this setting with caution."
-    },
-    {
-      "key": "endpoint",
-      "label": "Endpoint",
-      "type": "Text",
-      "required": false,
-      "placeholder": "https://dysmsapi.aliyuncs.com/",
-      "description": "Optional. Full URL of the SMS API; leave empty for https://dysmsapi.aliyuncs.com/. International-site accounts may need https://dysmsapi.ap-southeast-1.aliyuncs.com/. Must be https:// (http:// only for a loopback host)."
-    },
-    {
-      "key": "timeoutMs",
-      "label": "Timeout (ms)",
-      "type": "Number",
-      "required": false,
-      "placeholder": "10000",
-      "description": "Optional. Deadline for the whole request in milliseconds, 1 to 60000 (default 10000). A request that times out is not retried, so no code is sent twice."
-    }
+    templatesFormItem,
+    strictPhoneRegionFormItem,
+    // Added by this package:
+    endpointFormItem('https://dysmsapi.aliyuncs.com/', 'International-site accounts may need https://dysmsapi.ap-southeast-1.aliyuncs.com/.'),
+    timeoutFormItem,
   ]
 };

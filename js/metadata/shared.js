@@ -1,0 +1,79 @@
+// Form items the two connectors share. The `templates` and
+// `strictPhoneRegionNumberCheck` items reproduce the official connectors'
+// items exactly (Tencent's official connector has no strict item: ours adds
+// Aliyun's); `endpoint` and `timeoutMs` are this package's additions (CONTRACT §4).
+
+/** The official `templates` item: one default template per Logto usage type. */
+export const templatesFormItem = {
+  "key": "templates",
+  "label": "Templates",
+  "type": "Json",
+  "required": true,
+  "defaultValue": [
+    {
+      "usageType": "SignIn",
+      "templateCode": "<template-code>"
+    },
+    {
+      "usageType": "Register",
+      "templateCode": "<template-code>"
+    },
+    {
+      "usageType": "ForgotPassword",
+      "templateCode": "<template-code>"
+    },
+    {
+      "usageType": "OrganizationInvitation",
+      "templateCode": "<template-code>"
+    },
+    {
+      "usageType": "Generic",
+      "templateCode": "<template-code>"
+    },
+    {
+      "usageType": "UserPermissionValidation",
+      "templateCode": "<template-code>"
+    },
+    {
+      "usageType": "BindNewIdentifier",
+      "templateCode": "<template-code>"
+    },
+    {
+      "usageType": "MfaVerification",
+      "templateCode": "<template-code>"
+    },
+    {
+      "usageType": "BindMfa",
+      "templateCode": "<template-code>"
+    }
+  ]
+};
+
+/** The official Aliyun `strictPhoneRegionNumberCheck` item. */
+export const strictPhoneRegionFormItem = {
+  "key": "strictPhoneRegionNumberCheck",
+  "label": "Strict Phone Region Number Check",
+  "type": "Switch",
+  "defaultValue": false,
+  "description": "When this configuration is enabled, the connector will assume by default that all phone numbers include a valid region code and rely on this to determine whether the phone number belongs to mainland China. If your users' phone numbers do not include a region code due to historical reasons, their sign-in processes may be affected. Please enable this setting with caution."
+};
+
+/** The added `endpoint` item, for a provider's default URL. */
+export const endpointFormItem = (defaultUrl, internationalHint) => ({
+  key: 'endpoint',
+  label: 'Endpoint',
+  type: 'Text',
+  required: false,
+  placeholder: defaultUrl,
+  description: `Optional. Full URL of the SMS API; leave empty for ${defaultUrl}. ${internationalHint} Must be https:// (http:// only for a loopback host).`,
+});
+
+/** The added `timeoutMs` item. */
+export const timeoutFormItem = {
+  "key": "timeoutMs",
+  "label": "Timeout (ms)",
+  "type": "Number",
+  "required": false,
+  "placeholder": "10000",
+  "description": "Optional. Deadline for the whole request in milliseconds, 1 to 60000 (default 10000). A request that times out is not retried, so no code is sent twice."
+};
