@@ -88,7 +88,18 @@ pub fn parse(value: &Value, schema: &Schema) -> Result<(Common, Vec<String>, Val
   };
   let endpoint = match endpoint {
     Some(url) => url,
-    None => Url::parse(schema.default_endpoint).map_err(|_| ctx.issues.clone())?,
+    None => match Url::parse(schema.default_endpoint) {
+      Ok(url) => url,
+      // A constant of this crate; reported rather than unwrapped all the same.
+      Err(_) => {
+        ctx.push(
+          "custom",
+          &key("endpoint"),
+          "The built-in default endpoint is not a URL.",
+        );
+        return Err(ctx.issues);
+      }
+    },
   };
 
   let mut out = Map::new();

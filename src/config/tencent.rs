@@ -32,7 +32,10 @@ const SCHEMA: Schema = Schema {
 
 pub fn parse(value: &Value) -> Result<Parsed<TencentConfig>, Vec<Issue>> {
   let (common, own, output) = shared::parse(value, &SCHEMA)?;
-  let [sdk_app_id, region] = <[String; 2]>::try_from(own).map_err(|_| Vec::new())?;
+  // `shared::parse` returns one value per `own_strings` entry: exactly two.
+  let Ok([sdk_app_id, region]) = <[String; 2]>::try_from(own) else {
+    return Err(Vec::new());
+  };
   Ok(Parsed {
     config: TencentConfig {
       common,
