@@ -10,14 +10,8 @@ import { ConnectorError } from '@logto/connector-kit';
 import { createAliyunSmsConnector, createTencentSmsConnector } from '../index.js';
 import { aliyunConfig, tencentConfig } from './support/configs.mjs';
 import { startAliyunSimulator, startTencentSimulator } from './simulator/index.mjs';
+import { rng } from './support/random.mjs';
 
-/** Deterministic generator (mulberry32): a failure names its seed. */
-const rng = (seed) => () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
 
 const cyclic = () => {
   const object = { a: 1 };

@@ -8,16 +8,10 @@ import { describe, it } from 'node:test';
 import { signAliyunRpc, signTencentTc3 } from '../index.js';
 import { aliyunSignature, aliyunStringToSign } from './simulator/verify-aliyun.mjs';
 import { tc3Sign } from './simulator/verify-tencent.mjs';
+import { rng } from './support/random.mjs';
 
 const vectors = (name) => JSON.parse(readFileSync(new URL(`./vectors/${name}.json`, import.meta.url), 'utf8'));
 
-/** Deterministic generator (mulberry32) so a failure can be replayed by seed. */
-const rng = (seed) => () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
 
 // Characters that break naive encoders: RFC 3986 edge cases, %, quotes,
 // Chinese, an emoji (4-byte UTF-8, surrogate pair in JS), controls.

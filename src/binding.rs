@@ -15,7 +15,7 @@ use napi_derive::napi;
 
 use crate::config::{self, aliyun, tencent};
 use crate::outcome::{guard_json, Outcome};
-use crate::send;
+use crate::send::{self, Finished};
 use crate::sign::{aliyun_rpc, tencent_tc3};
 use crate::transport::{self, HttpRequest};
 
@@ -32,8 +32,8 @@ pub fn tencent_parse_config(config_json: String) -> String {
 }
 
 /// Sends one verification code through Aliyun; resolves to an outcome document
-/// (`{"ok":true,"value":…}` or `{"ok":false,"code":…,"data"|"issues":…}`), never rejects
-/// for a connector failure.
+/// (`{"ok":true,"value":…,"log":{…}}` or `{"ok":false,"code":…,"data"|"issues":…,"log":{…}}`),
+/// never rejects for a connector failure. `log` is the send's log line.
 #[napi]
 pub async fn aliyun_send(config_json: String, data_json: String) -> Result<String> {
   Ok(isolate(async move { send::send_aliyun(&config_json, &data_json).await }).await)
@@ -50,10 +50,11 @@ pub async fn tencent_send(config_json: String, data_json: String) -> Result<Stri
 /// costs more than the unwind guard.)
 async fn isolate<F>(future: F) -> String
 where
-  F: Future<Output = Outcome>,
+  F: Future<Output = Finished>,
 {
   match AssertUnwindSafe(future).catch_unwind().await {
-    Ok(outcome) => outcome.to_json(),
+    Ok(finished) => finished.to_json(),
+    // No log line: what the send knew is lost with the panic.
     Err(_) => Outcome::internal("a panic was caught").to_json(),
   }
 }
@@ -186,7 +187,10 @@ mod tests {
       if std::hint::black_box(true) {
         panic!("boom");
       }
-      Outcome::internal("unreachable")
+      Finished {
+        outcome: Outcome::internal("unreachable"),
+        log: "{}".into(),
+      }
     })
     .await;
     let outcome: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
@@ -199,7 +203,13 @@ mod tests {
 
   #[tokio::test]
   async fn a_normal_send_outcome_passes_through() {
-    let text = isolate(async { Outcome::Sent(r#"{"Code":"OK"}"#.to_owned()) }).await;
-    assert_eq!(text, r#"{"ok":true,"value":{"Code":"OK"}}"#);
+    let text = isolate(async {
+      Finished {
+        outcome: Outcome::Sent(r#"{"Code":"OK"}"#.to_owned()),
+        log: r#"{"ms":1}"#.into(),
+      }
+    })
+    .await;
+    assert_eq!(text, r#"{"ok":true,"value":{"Code":"OK"},"log":{"ms":1}}"#);
   }
 }

@@ -4,6 +4,7 @@
 //! knows about N-API; everything else is plain Rust and unit-tested as such.
 
 pub mod binding;
+pub mod calling_code;
 pub mod config;
 pub mod error;
 pub mod outcome;
@@ -12,6 +13,7 @@ pub mod phone;
 mod proptests;
 pub mod provider;
 pub mod send;
+pub mod send_log;
 pub mod sign;
 pub mod template;
 pub mod transport;

@@ -32,6 +32,26 @@ impl Outcome {
     ))
   }
 
+  /// `sent`, or the ConnectorErrorCodes value.
+  pub fn code_str(&self) -> &'static str {
+    match self {
+      Outcome::Sent(_) => "sent",
+      Outcome::InvalidConfig(_) => ErrorCode::InvalidConfig.as_str(),
+      Outcome::Failed(error) => error.code.as_str(),
+    }
+  }
+
+  /// The document with the send's log line (a JSON object) as `log`.
+  pub fn to_json_with_log(&self, log: &str) -> String {
+    let mut document = self.to_json();
+    // Every document is a JSON object: put `log` in before its closing brace.
+    document.pop();
+    document.push_str(r#","log":"#);
+    document.push_str(log);
+    document.push('}');
+    document
+  }
+
   pub fn to_json(&self) -> String {
     let document = match self {
       Outcome::Sent(answer) => return format!(r#"{{"ok":true,"value":{answer}}}"#),

@@ -4,8 +4,10 @@
 //! could not be made (sending an SMS is not idempotent: anything that may have
 //! reached the provider is never sent again).
 
-use std::error::Error as _;
-use std::sync::OnceLock;
+use std::error::Error as StdError;
+use std::fmt;
+use std::io;
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -15,7 +17,6 @@ use crate::error::{ConnectorError, ErrorCode};
 
 pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 
-#[derive(Debug)]
 pub struct HttpRequest {
   pub url: Url,
   pub headers: Vec<(String, String)>,
@@ -23,18 +24,42 @@ pub struct HttpRequest {
   pub timeout: Duration,
 }
 
-#[derive(Debug)]
+/// Redacted: the body carries the phone number and the code, the
+/// authorization header a signature. Only their sizes and the names show.
+impl fmt::Debug for HttpRequest {
+  fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let header_names: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
+    f.debug_struct("HttpRequest")
+      .field("url", &self.url.as_str())
+      .field("header_names", &header_names)
+      .field("body_bytes", &self.body.len())
+      .field("timeout", &self.timeout)
+      .finish()
+  }
+}
+
 pub struct HttpResponse {
   pub status: u16,
   pub body: Vec<u8>,
+}
+
+/// Redacted: a provider's answer repeats the phone number.
+impl fmt::Debug for HttpResponse {
+  fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    f.debug_struct("HttpResponse")
+      .field("status", &self.status)
+      .field("body_bytes", &self.body.len())
+      .finish()
+  }
 }
 
 /// Where a request failed, which decides both the error and whether a retry
 /// is allowed.
 #[derive(Debug, PartialEq, Eq)]
 pub enum TransportError {
-  /// The connection could not be made: nothing was sent.
-  Connect(String),
+  /// The connection could not be made: nothing was sent. `retry` says
+  /// whether one more attempt is worth it (see `connect_may_be_retried`).
+  Connect { reason: String, retry: bool },
   /// The deadline passed; the request may have reached the provider.
   Timeout(Duration),
   /// Failed after the request went out; it may have reached the provider.
@@ -52,7 +77,7 @@ impl TransportError {
         ErrorCode::InvalidResponse,
         format!("The provider's answer is larger than {MAX_RESPONSE_BYTES} bytes and was refused."),
       ),
-      TransportError::Connect(reason) => ConnectorError::new(
+      TransportError::Connect { reason, .. } => ConnectorError::new(
         ErrorCode::General,
         format!("Could not connect to the SMS provider: {reason}. Nothing was sent."),
       ),
@@ -74,43 +99,96 @@ impl TransportError {
   }
 }
 
-static CLIENT: OnceLock<Result<Client, String>> = OnceLock::new();
+/// How long an unused pooled connection is kept. Logto sends sparsely, so
+/// most sends find an idle connection; load balancers close idle ones (Aliyun
+/// SLB after 15 s), and a connection they closed must be gone from the pool
+/// before it is picked. (A close that races a send is still safe: hyper retries
+/// a request on a reused connection only when it was never written.)
+pub const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(10);
 
-fn client() -> Result<&'static Client, TransportError> {
-  CLIENT
-    .get_or_init(|| {
-      Client::builder()
-        .use_rustls_tls()
-        .redirect(redirect::Policy::none())
-        .pool_idle_timeout(Duration::from_secs(50))
-        .tcp_nodelay(true)
-        .user_agent(concat!("logto-sms-native/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| describe(&e))
-    })
-    .as_ref()
-    .map_err(|reason| TransportError::Connect(format!("HTTP client unavailable: {reason}")))
+/// The share of `timeoutMs` one connection attempt may take: two attempts (the
+/// one safe retry) still leave a third of the deadline for the request itself.
+const CONNECT_SHARE: u32 = 3;
+
+/// Clients are shared by every send in the process. One exists per distinct
+/// connect deadline (a config's `timeoutMs` decides it; a deployment has one or
+/// two) and per proxy policy: an https endpoint may go through the operator's
+/// egress proxy (`HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`), a loopback `http://`
+/// endpoint never does.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct ClientKey {
+  connect_timeout: Duration,
+  direct: bool,
 }
 
-/// POSTs once (twice only if the first connection could not be made), all
-/// within `request.timeout`.
+static CLIENTS: Mutex<Vec<(ClientKey, Client)>> = Mutex::new(Vec::new());
+
+fn build_client(key: ClientKey) -> Result<Client, TransportError> {
+  let builder = Client::builder()
+    .use_rustls_tls()
+    .redirect(redirect::Policy::none())
+    .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+    .connect_timeout(key.connect_timeout)
+    .tcp_nodelay(true)
+    .user_agent(concat!("logto-sms-native/", env!("CARGO_PKG_VERSION")));
+  let builder = if key.direct {
+    builder.no_proxy()
+  } else {
+    builder
+  };
+  builder.build().map_err(|e| TransportError::Connect {
+    reason: format!("HTTP client unavailable: {}", describe(&e)),
+    retry: false,
+  })
+}
+
+fn client(key: ClientKey) -> Result<Client, TransportError> {
+  // A poisoned lock (a panic elsewhere) still holds valid clients.
+  let mut clients = CLIENTS.lock().unwrap_or_else(PoisonError::into_inner);
+  if let Some((_, client)) = clients.iter().find(|(k, _)| *k == key) {
+    return Ok(client.clone());
+  }
+  let client = build_client(key)?;
+  clients.push((key, client.clone()));
+  Ok(client)
+}
+
+/// Loopback http endpoints (tests, local relays) never go through a proxy.
+fn is_direct(url: &Url) -> bool {
+  url.scheme() == "http"
+}
+
+fn connect_timeout(deadline: Duration) -> Duration {
+  (deadline / CONNECT_SHARE).max(Duration::from_millis(1))
+}
+
+/// POSTs once (twice only if the first TCP connection was refused, found no
+/// route or got no answer: then nothing left this machine), all within
+/// `request.timeout`.
 pub async fn post(request: HttpRequest) -> Result<HttpResponse, TransportError> {
   let deadline = request.timeout;
-  match tokio::time::timeout(deadline, post_with_connect_retry(&request)).await {
+  let key = ClientKey {
+    connect_timeout: connect_timeout(deadline),
+    direct: is_direct(&request.url),
+  };
+  let client = client(key)?;
+  match tokio::time::timeout(deadline, post_with_connect_retry(&client, &request)).await {
     Ok(result) => result,
     Err(_) => Err(TransportError::Timeout(deadline)),
   }
 }
 
-async fn post_with_connect_retry(request: &HttpRequest) -> Result<HttpResponse, TransportError> {
-  match post_once(request).await {
-    Err(TransportError::Connect(_)) => post_once(request).await,
+async fn post_with_connect_retry(
+  client: &Client,
+  request: &HttpRequest,
+) -> Result<HttpResponse, TransportError> {
+  match post_once(client, request).await {
+    Err(TransportError::Connect { retry: true, .. }) => post_once(client, request).await,
     other => other,
   }
 }
 
-async fn post_once(request: &HttpRequest) -> Result<HttpResponse, TransportError> {
-  let client = client()?;
+async fn post_once(client: &Client, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
   let mut headers = HeaderMap::with_capacity(request.headers.len());
   for (name, value) in &request.headers {
     let value = HeaderValue::from_str(value).map_err(|_| {
@@ -128,7 +206,10 @@ async fn post_once(request: &HttpRequest) -> Result<HttpResponse, TransportError
     .await
     .map_err(|e| {
       if e.is_connect() {
-        TransportError::Connect(describe(&e))
+        TransportError::Connect {
+          reason: describe(&e),
+          retry: connect_may_be_retried(&e),
+        }
       } else {
         TransportError::AfterSend(describe(&e))
       }
@@ -136,6 +217,33 @@ async fn post_once(request: &HttpRequest) -> Result<HttpResponse, TransportError
   let status = response.status().as_u16();
   let body = read_capped(response).await?;
   Ok(HttpResponse { status, body })
+}
+
+/// A connect failure worth one more try: the TCP connection was refused, had
+/// no route, or got no answer within its own deadline. Not a DNS failure or a
+/// TLS refusal (a certificate does not change on a second look): their
+/// errors carry other kinds.
+fn connect_may_be_retried(error: &(dyn StdError + 'static)) -> bool {
+  let mut source: Option<&(dyn StdError + 'static)> = Some(error);
+  let mut timed_out = false;
+  while let Some(cause) = source {
+    if let Some(io) = cause.downcast_ref::<io::Error>() {
+      match io.kind() {
+        io::ErrorKind::ConnectionRefused
+        | io::ErrorKind::HostUnreachable
+        | io::ErrorKind::NetworkUnreachable
+        | io::ErrorKind::TimedOut => return true,
+        _ => {}
+      }
+    }
+    // reqwest's connect deadline ends as its own `TimedOut` error, whose text
+    // is all that is public of it.
+    if cause.to_string() == "operation timed out" {
+      timed_out = true;
+    }
+    source = cause.source();
+  }
+  timed_out
 }
 
 async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, TransportError> {
@@ -189,4 +297,62 @@ fn describe(error: &reqwest::Error) -> String {
     "network error"
   };
   format!("{hint} ({chain})")
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[test]
+  fn debug_shows_no_body_and_no_header_values() {
+    let Ok(url) = Url::parse("https://sms.example/") else {
+      panic!("constant URL")
+    };
+    let request = HttpRequest {
+      url,
+      headers: vec![("authorization".into(), "TC3 MARKER-signature".into())],
+      body: br#"{"PhoneNumberSet":["+8613812345678"],"TemplateParamSet":["MARKER-code"]}"#.to_vec(),
+      timeout: Duration::from_secs(1),
+    };
+    let response = HttpResponse {
+      status: 200,
+      body: br#"{"PhoneNumber":"+8613812345678"}"#.to_vec(),
+    };
+    for debug in [format!("{request:?}"), format!("{response:?}")] {
+      assert!(!debug.contains("MARKER"), "{debug}");
+      assert!(!debug.contains("13812345678"), "{debug}");
+      assert!(debug.contains("body_bytes"), "{debug}");
+    }
+    assert!(format!("{request:?}").contains("authorization"));
+  }
+
+  #[test]
+  fn connect_deadline_is_a_third_of_the_request_deadline() {
+    assert_eq!(
+      connect_timeout(Duration::from_millis(9000)),
+      Duration::from_millis(3000)
+    );
+    assert_eq!(
+      connect_timeout(Duration::from_millis(1)),
+      Duration::from_millis(1)
+    );
+  }
+
+  /// Which connect failures take the one retry, by the kind the OS reported.
+  #[test]
+  fn only_refused_unreachable_or_unanswered_connects_are_retried() {
+    use std::io::ErrorKind::*;
+    for (kind, retried) in [
+      (ConnectionRefused, true),
+      (HostUnreachable, true),
+      (NetworkUnreachable, true),
+      (TimedOut, true),
+      (InvalidData, false), // what a TLS refusal arrives as
+      (Other, false),       // what a DNS failure arrives as
+      (PermissionDenied, false),
+    ] {
+      let error = io::Error::new(kind, "x");
+      assert_eq!(connect_may_be_retried(&error), retried, "{kind:?}");
+    }
+  }
 }

@@ -18,10 +18,10 @@ fn missing_usage_types(missing: &[&str]) -> String {
   )
 }
 
-const SCHEMA: Schema = Schema {
+const SCHEMA: Schema<0> = Schema {
   template_shape: TemplateShape::AliyunWithType,
   missing_usage_types,
-  own_strings: &[],
+  own_strings: [],
   default_endpoint: DEFAULT_ENDPOINT,
 };
 

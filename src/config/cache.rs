@@ -1,16 +1,23 @@
-//! The last config each provider parsed, keyed by its exact JSON text.
+//! The last config each provider parsed, keyed by the SHA-256 digest of its
+//! exact JSON text.
 //!
 //! Logto hands the same stored config to every send; reading and validating it
-//! (nine templates) is most of the connector's own work per send. The key is the
-//! whole text, so any change, however small, is a miss and is parsed afresh:
-//! a changed config can never go unseen. Invalid configs are not kept.
+//! (nine templates) is most of the connector's own work per send. Any change to
+//! the text, however small, changes the digest, so it is a miss and is parsed
+//! afresh: a changed config can never go unseen. The digest, not the text, is
+//! kept: the text holds the secret, which lives on only inside the parsed
+//! config (a `SecretString`, zeroed when dropped). Invalid configs are not kept.
 
 use std::sync::{Arc, Mutex};
 
+use sha2::{Digest, Sha256};
+
 use super::Issue;
 
+type Key = [u8; 32];
+
 pub struct ConfigCache<T> {
-  last: Mutex<Option<(String, Arc<T>)>>,
+  last: Mutex<Option<(Key, Arc<T>)>>,
 }
 
 impl<T> ConfigCache<T> {
@@ -25,17 +32,18 @@ impl<T> ConfigCache<T> {
     text: &str,
     parse: impl FnOnce(&str) -> Result<T, Vec<Issue>>,
   ) -> Result<Arc<T>, Vec<Issue>> {
+    let key: Key = Sha256::digest(text.as_bytes()).into();
     // A poisoned lock (a panic elsewhere) only means "no cache".
     if let Ok(last) = self.last.lock() {
-      if let Some((cached_text, config)) = last.as_ref() {
-        if cached_text == text {
+      if let Some((cached_key, config)) = last.as_ref() {
+        if *cached_key == key {
           return Ok(Arc::clone(config));
         }
       }
     }
     let config = Arc::new(parse(text)?);
     if let Ok(mut last) = self.last.lock() {
-      *last = Some((text.to_owned(), Arc::clone(&config)));
+      *last = Some((key, Arc::clone(&config)));
     }
     Ok(config)
   }
@@ -79,6 +87,21 @@ mod tests {
       Some(&7)
     );
     assert_eq!(parses.get(), 3);
+  }
+
+  #[test]
+  fn the_cache_keeps_no_copy_of_the_text() {
+    let cache = ConfigCache::new();
+    let text = r#"{"accessKeySecret":"MARKER-in-cache"}"#;
+    assert!(cache.get_or_parse(text, |_| Ok(())).is_ok());
+    let Ok(last) = cache.last.lock() else {
+      panic!("lock")
+    };
+    let Some((key, _)) = last.as_ref() else {
+      panic!("kept")
+    };
+    let digest: Key = Sha256::digest(text.as_bytes()).into();
+    assert_eq!(*key, digest);
   }
 
   #[test]

@@ -55,10 +55,19 @@ pub struct Issue {
 
 /// A validated config and the guard's output (what `safeParse` returns as
 /// `data`: unknown keys dropped, defaults filled).
-#[derive(Debug)]
 pub struct Parsed<T> {
   pub config: T,
   pub output: Value,
+}
+
+/// The output is the config as given, secret included: only the parsed config
+/// (whose secret is a `SecretString`) is shown.
+impl<T: std::fmt::Debug> std::fmt::Debug for Parsed<T> {
+  fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    f.debug_struct("Parsed")
+      .field("config", &self.config)
+      .finish_non_exhaustive()
+  }
 }
 
 /// The type zod would report for a value (`ZodParsedType`).
@@ -241,8 +250,9 @@ mod tests {
       "accessKeyId": "id", "accessKeySecret": "MARKER-secret", "signName": "s",
       "sdkAppId": "1400000000", "region": "ap-guangzhou", "templates": templates,
     });
-    let aliyun = super::aliyun::parse(&input).map(|p| format!("{:?}", p.config));
-    let tencent = super::tencent::parse(&input).map(|p| format!("{:?}", p.config));
+    // The whole `Parsed`, whose guard output holds the secret as given.
+    let aliyun = super::aliyun::parse(&input).map(|p| format!("{p:?}"));
+    let tencent = super::tencent::parse(&input).map(|p| format!("{p:?}"));
     for debug in [aliyun, tencent] {
       let Ok(debug) = debug else {
         panic!("config parses")

@@ -23,19 +23,23 @@ pub struct Common {
   pub timeout: Duration,
 }
 
-/// What differs between the providers' guards.
-pub struct Schema {
+/// What differs between the providers' guards. `N` is the number of string
+/// keys only this provider has.
+pub struct Schema<const N: usize> {
   pub template_shape: TemplateShape,
   /// The official guard's message for missing required usage types.
   pub missing_usage_types: fn(&[&str]) -> String,
   /// Required string keys of this provider only (Tencent's `sdkAppId`, `region`).
-  pub own_strings: &'static [&'static str],
+  pub own_strings: [&'static str; N],
   pub default_endpoint: &'static str,
 }
 
 /// Validates a config: the shared keys, the provider's own string keys (returned
 /// in `schema.own_strings` order) and the guard's output.
-pub fn parse(value: &Value, schema: &Schema) -> Result<(Common, Vec<String>, Value), Vec<Issue>> {
+pub fn parse<const N: usize>(
+  value: &Value,
+  schema: &Schema<N>,
+) -> Result<(Common, [String; N], Value), Vec<Issue>> {
   let mut ctx = Ctx::default();
   let Some(map) = ctx.object(Some(value), &[]) else {
     return Err(ctx.issues);
@@ -45,11 +49,7 @@ pub fn parse(value: &Value, schema: &Schema) -> Result<(Common, Vec<String>, Val
   let access_key_id = string(&mut ctx, "accessKeyId");
   let access_key_secret = string(&mut ctx, "accessKeySecret");
   let sign_name = string(&mut ctx, "signName");
-  let own: Vec<Option<String>> = schema
-    .own_strings
-    .iter()
-    .map(|k| string(&mut ctx, k))
-    .collect();
+  let own: [Option<String>; N] = schema.own_strings.map(|k| string(&mut ctx, k));
   let templates = templates(
     &mut ctx,
     map.get("templates"),
@@ -83,9 +83,11 @@ pub fn parse(value: &Value, schema: &Schema) -> Result<(Common, Vec<String>, Val
   else {
     return Err(ctx.issues);
   };
-  let Some(own) = own.into_iter().collect::<Option<Vec<String>>>() else {
+  // Each missing one pushed its issue above.
+  if own.iter().any(Option::is_none) {
     return Err(ctx.issues);
-  };
+  }
+  let own = own.map(Option::unwrap_or_default);
   let endpoint = match endpoint {
     Some(url) => url,
     None => match Url::parse(schema.default_endpoint) {

@@ -23,19 +23,15 @@ fn missing_usage_types(missing: &[&str]) -> String {
   )
 }
 
-const SCHEMA: Schema = Schema {
+const SCHEMA: Schema<2> = Schema {
   template_shape: TemplateShape::Plain,
   missing_usage_types,
-  own_strings: &["sdkAppId", "region"],
+  own_strings: ["sdkAppId", "region"],
   default_endpoint: DEFAULT_ENDPOINT,
 };
 
 pub fn parse(value: &Value) -> Result<Parsed<TencentConfig>, Vec<Issue>> {
-  let (common, own, output) = shared::parse(value, &SCHEMA)?;
-  // `shared::parse` returns one value per `own_strings` entry: exactly two.
-  let Ok([sdk_app_id, region]) = <[String; 2]>::try_from(own) else {
-    return Err(Vec::new());
-  };
+  let (common, [sdk_app_id, region], output) = shared::parse(value, &SCHEMA)?;
   Ok(Parsed {
     config: TencentConfig {
       common,

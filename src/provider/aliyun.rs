@@ -11,6 +11,7 @@ use super::{
 };
 use crate::config::aliyun::AliyunConfig;
 use crate::error::{ConnectorError, ErrorCode};
+use crate::send_log::Receipt;
 use crate::sign::aliyun_rpc;
 use crate::transport::{HttpRequest, HttpResponse};
 
@@ -120,9 +121,11 @@ pub fn interpret(response: &HttpResponse) -> Result<Value, ConnectorError> {
   let Some(code) = str_field(&body, "Code") else {
     return Err(invalid_shape(PROVIDER, response.status));
   };
+  // Null means absent: a sent message must never be reported as failed
+  // because an optional field came back empty.
   let shape_ok = ["Message", "RequestId", "BizId"]
     .iter()
-    .all(|key| body.get(key).is_none_or(Value::is_string));
+    .all(|key| body.get(key).is_none_or(|v| v.is_string() || v.is_null()));
   if !shape_ok {
     return Err(invalid_shape(PROVIDER, response.status));
   }
@@ -143,6 +146,16 @@ pub fn interpret(response: &HttpResponse) -> Result<Value, ConnectorError> {
     description,
     str_field(&body, "RequestId"),
   ))
+}
+
+/// The ids an operator looks for, from a success answer.
+pub fn receipt(body: &Value) -> Receipt {
+  let text = |key| str_field(body, key).map(str::to_owned);
+  Receipt {
+    code: text("Code"),
+    request_id: text("RequestId"),
+    message_id: text("BizId").map(|id| ("BizId", id)),
+  }
 }
 
 /// `SignatureDoesNotMatch` echoes the server's string-to-sign (key id, phone
@@ -190,6 +203,8 @@ mod tests {
     let full = r#"{"Code":"OK","Message":"OK","BizId":"700000000000000000^0","RequestId":"A0"}"#;
     assert!(interpret(&answer(200, full)).is_ok());
     assert!(interpret(&answer(200, r#"{"Code":"OK"}"#)).is_ok());
+    let nulls = r#"{"Code":"OK","Message":null,"BizId":null,"RequestId":null}"#;
+    assert!(interpret(&answer(200, nulls)).is_ok());
   }
 
   #[test]

@@ -13,6 +13,7 @@ use super::{
 };
 use crate::config::tencent::TencentConfig;
 use crate::error::{ConnectorError, ErrorCode};
+use crate::send_log::Receipt;
 use crate::sign::tencent_tc3::{self, Tc3Input};
 use crate::transport::{HttpRequest, HttpResponse};
 
@@ -113,6 +114,8 @@ pub fn build_request(
   config: &TencentConfig,
   message: &Message<'_>,
 ) -> Result<HttpRequest, ConnectorError> {
+  header_safe("accessKeyId", &config.common.access_key_id)?;
+  header_safe("region", &config.region)?;
   let body = serde_json::to_vec(&SendSmsBody {
     sms_sdk_app_id: &config.sdk_app_id,
     sign_name: &config.common.sign_name,
@@ -158,6 +161,31 @@ pub fn build_request(
   })
 }
 
+/// `accessKeyId` (inside `Authorization`) and `region` (`X-TC-Region`) travel
+/// in headers, which carry visible ASCII, spaces and tabs only. The official
+/// guard accepts any string, so a value pasted from a web console with a line
+/// break or a non-breaking space passes it: refuse it here, naming the key,
+/// before anything is signed or sent.
+fn header_safe(key: &str, value: &str) -> Result<(), ConnectorError> {
+  if value
+    .bytes()
+    .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
+  {
+    return Ok(());
+  }
+  Err(
+    ConnectorError::new(
+      InvalidConfig,
+      format!(
+        "The config value of {key} holds a character an HTTP header cannot carry \
+         (a line break, or a non-ASCII character such as a non-breaking space pasted from a web console). \
+         Nothing was sent; retype the value."
+      ),
+    )
+    .with("key", key),
+  )
+}
+
 /// Reads an answer: the parsed body when every number was accepted, else the
 /// classified error of the request or of the first refused number.
 pub fn interpret(response: &HttpResponse) -> Result<Value, ConnectorError> {
@@ -191,6 +219,20 @@ pub fn interpret(response: &HttpResponse) -> Result<Value, ConnectorError> {
     }
   }
   body.ok_or_else(|| invalid_shape(PROVIDER, response.status))
+}
+
+/// The ids an operator looks for, from a success answer (one number per send).
+pub fn receipt(body: &Value) -> Receipt {
+  let inner = body.get("Response");
+  let status = inner
+    .and_then(|r| r.get("SendStatusSet"))
+    .and_then(|set| set.get(0));
+  let text = |value: Option<&Value>, key| value.and_then(|v| str_field(v, key)).map(str::to_owned);
+  Receipt {
+    code: text(status, "Code"),
+    request_id: text(inner, "RequestId"),
+    message_id: text(status, "SerialNo").map(|id| ("SerialNo", id)),
+  }
 }
 
 fn refusal(code: &str, message: Option<&str>, request_id: Option<&str>) -> ConnectorError {
@@ -258,6 +300,8 @@ mod tests {
     assert!(interpret(&answer(200, ok)).is_ok());
     let minimal = r#"{"Response":{"SendStatusSet":[{"Code":"Ok"}]}}"#;
     assert!(interpret(&answer(200, minimal)).is_ok());
+    let nulls = r#"{"Response":{"SendStatusSet":[{"SerialNo":null,"PhoneNumber":null,"Fee":null,"SessionContext":null,"Code":"Ok","Message":null,"IsoCode":null}],"RequestId":null}}"#;
+    assert!(interpret(&answer(200, nulls)).is_ok());
   }
 
   #[test]

@@ -22,7 +22,7 @@ pub const SIGNED_HEADERS: &str = "content-type;host";
 /// What the signature covers. `host` is the Host header actually sent
 /// (with `:port` when the endpoint has a non-default port); `payload` is the
 /// exact body bytes sent; `canonical_uri` is the endpoint's path.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Tc3Input<'a> {
   pub secret_id: &'a str,
   pub secret_key: &'a str,
@@ -32,6 +32,23 @@ pub struct Tc3Input<'a> {
   pub canonical_uri: &'a str,
   pub payload: &'a [u8],
   pub timestamp: i64,
+}
+
+/// Redacted: the key is a secret and the payload holds the phone number and
+/// the code; only the key id, the host and the payload's size show.
+impl std::fmt::Debug for Tc3Input<'_> {
+  fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    f.debug_struct("Tc3Input")
+      .field("secret_id", &self.secret_id)
+      .field("secret_key", &"[REDACTED]")
+      .field("service", &self.service)
+      .field("host", &self.host)
+      .field("content_type", &self.content_type)
+      .field("canonical_uri", &self.canonical_uri)
+      .field("payload_bytes", &self.payload.len())
+      .field("timestamp", &self.timestamp)
+      .finish()
+  }
 }
 
 /// Every stage, named as the Tencent document names them.
@@ -107,6 +124,25 @@ fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
   use super::*;
+
+  #[test]
+  fn debug_hides_the_key_and_the_payload() {
+    let input = Tc3Input {
+      secret_id: "AKIDexample",
+      secret_key: "MARKER-key",
+      service: "sms",
+      host: "sms.tencentcloudapi.com",
+      content_type: "application/json",
+      canonical_uri: "/",
+      payload: br#"{"PhoneNumberSet":["+8613812345678"],"TemplateParamSet":["654321"]}"#,
+      timestamp: 0,
+    };
+    let debug = format!("{input:?}");
+    assert!(debug.contains("AKIDexample"), "{debug}");
+    for hidden in ["MARKER", "13812345678", "654321"] {
+      assert!(!debug.contains(hidden), "{debug}");
+    }
+  }
 
   /// Published: the Tencent Cloud signature v3 document's CVM example.
   #[test]
