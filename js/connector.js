@@ -5,6 +5,7 @@ import { ConnectorError, ConnectorErrorCodes, ConnectorType } from '@logto/conne
 
 import { CONFIG_SCHEMA, DATA_SCHEMA, encode } from './encode.js';
 import { GuardError, createGuard } from './guard.js';
+import { writeSendLog } from './send-log.js';
 
 const knownCodes = new Set(Object.values(ConnectorErrorCodes));
 
@@ -29,8 +30,17 @@ export const defineSmsConnector = ({ metadata, parseConfig, send }) => {
     type: ConnectorType.Sms,
     configGuard,
     sendMessage: async (data, inputConfig) => {
-      const config = inputConfig ?? (await getConfig(metadata.id));
-      const outcome = JSON.parse(await send(encode(config, CONFIG_SCHEMA), encode(data, DATA_SCHEMA)));
+      let outcome;
+      try {
+        const config = inputConfig ?? (await getConfig(metadata.id));
+        outcome = JSON.parse(await send(encode(config, CONFIG_SCHEMA), encode(data, DATA_SCHEMA)));
+      } catch (error) {
+        // Nothing reached the native send (no config from Logto, an addon that
+        // cannot load): the line still says a send was asked for and failed.
+        writeSendLog(metadata.id, { usageType: typeof data?.type === 'string' ? data.type : '', outcome: error?.code ?? ConnectorErrorCodes.General });
+        throw error;
+      }
+      writeSendLog(metadata.id, outcome.log);
       if (outcome.ok) return outcome.value;
       throw toConnectorError(outcome);
     },

@@ -19,6 +19,31 @@ use crate::send::{self, Finished};
 use crate::sign::{aliyun_rpc, tencent_tc3};
 use crate::transport::{self, HttpRequest};
 
+/// Tokio worker threads for the sends. A send is a few microseconds of
+/// signing and parsing around network waits: two workers keep up with more
+/// sends than Logto makes, where napi-rs's default (one per core) would start
+/// dozens of idle threads on a large host.
+const MAX_WORKERS: usize = 2;
+/// Threads for blocking work: only DNS lookups (the system resolver blocks).
+const MAX_BLOCKING_THREADS: usize = 4;
+
+/// Runs when the addon is loaded, before napi-rs starts its runtime: installs
+/// one sized for this workload. Should building it fail, napi-rs builds its
+/// default one.
+#[napi_derive::module_init]
+fn size_the_runtime() {
+  let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_WORKERS));
+  let runtime = tokio::runtime::Builder::new_multi_thread()
+    .worker_threads(workers)
+    .max_blocking_threads(MAX_BLOCKING_THREADS)
+    .thread_name("logto-sms-native")
+    .enable_all()
+    .build();
+  if let Ok(runtime) = runtime {
+    create_custom_tokio_runtime(runtime);
+  }
+}
+
 /// The Aliyun config guard: `{"success":true,"data":…}` or `{"success":false,"issues":[…]}`.
 #[napi(catch_unwind)]
 pub fn aliyun_parse_config(config_json: String) -> String {
