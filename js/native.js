@@ -15,7 +15,6 @@
 // that one instead of loading its own.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,7 +22,6 @@ import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 
 import { platformTag } from './native-tag.js';
 
-const require = createRequire(import.meta.url);
 const nativeDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'native');
 const REGISTRY = Symbol.for('logto-sms-native.addons');
 const BUILD_HINT =
@@ -66,7 +64,10 @@ const load = () => {
     const loaded = registry();
     let addon = loaded.get(digest);
     if (!addon) {
-      addon = require(file);
+      // dlopen directly: any file name works (a build's .so, .dylib or .dll too).
+      const module = { exports: {} };
+      process.dlopen(module, file);
+      addon = module.exports;
       loaded.set(digest, addon);
     }
     return addon;

@@ -35,6 +35,12 @@ export async function startSimulator({ provider, endpointPath = '', options = {}
     endpoint: '',
     port: 0,
     requests: [],
+    /** TCP connections accepted so far (reset() does not clear it). */
+    connections: 0,
+    /** Connections open now. */
+    get openConnections() {
+      return sockets.size;
+    },
     clockSkewSeconds: options.clockSkewSeconds ?? 0,
     /** Simulator clock in ms: real time (or options.now) plus the skew. */
     now() {
@@ -77,6 +83,7 @@ export async function startSimulator({ provider, endpointPath = '', options = {}
   server.headersTimeout = Math.max(server.keepAliveTimeout + 1000, 60_000);
   server.requestTimeout = 0; // stalled requests are the point of some tests
   server.on('connection', (socket) => {
+    sim.connections += 1;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
