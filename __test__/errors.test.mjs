@@ -107,7 +107,9 @@ for (const [name, provider] of Object.entries(providers)) {
       assert.ok(simulator.requests.length <= 1);
     });
 
-    it('reports a refused connection as general, retried at most once', async () => {
+    // How many times a refused connection is tried is counted by the kernel in
+    // __test__/transport.test.mjs.
+    it('reports a refused connection as general: nothing was sent', async () => {
       const port = await closedPort();
       const error = await failure(good, { ...config, endpoint: `http://127.0.0.1:${port}/` });
       assert.equal(error.code, 'general');
@@ -138,7 +140,8 @@ for (const [name, provider] of Object.entries(providers)) {
       const error = await failure(good, { ...config, timeoutMs: 300 }, { stallMidBody: true, status: 200 });
       assert.equal(error.code, 'general');
       assert.match(error.data.errorDescription, /300 ms/);
-      assert.ok(Date.now() - started < 3000, 'a stalled request must settle soon after timeoutMs');
+      // A hang detector, not a timing check: the deadline is 300 ms.
+      assert.ok(Date.now() - started < 30_000, 'a stalled request must settle at its deadline, not hang');
       assert.equal(simulator.requests.length, 1);
     });
 

@@ -75,7 +75,8 @@ for (const [name, provider] of Object.entries(providers)) {
         const before = simulator.requests.length;
         const started = Date.now();
         const result = await connector.sendMessage(good, config).then((value) => ({ value }), (error) => ({ error }));
-        assert.ok(Date.now() - started < 5000, `round ${round} took too long`);
+        // A hang detector, not a timing check.
+        assert.ok(Date.now() - started < 30_000, `round ${round} hung`);
         if (result.error) {
           assert.ok(result.error instanceof ConnectorError, `round ${round}: ${result.error}`);
         }

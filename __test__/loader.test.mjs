@@ -2,12 +2,16 @@
 // @logto/cli), from a folder laid out like packages/core/connectors/, and sends a
 // code through each to the simulator.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 
 import { ConnectorError } from '@logto/connector-kit';
 
+import { platformTag } from '../js/native-tag.js';
 import { aliyunConfig, tencentConfig } from './support/configs.mjs';
 import { buildConnector, distFolder, loadFactories, scratchInstance } from './support/logto-instance.mjs';
 import { startAliyunSimulator, startTencentSimulator } from './simulator/index.mjs';
@@ -81,4 +85,48 @@ describe("Logto's loader", () => {
       return true;
     });
   });
+
+  it('both folders share one loaded addon: one runtime with at most two workers, not one per folder', async () => {
+    // The previous test sent through both folders, so both have loaded theirs.
+    const addons = globalThis[Symbol.for('logto-sms-native.addons')];
+    assert.equal(addons?.size, 1);
+    const workers = readdirSync('/proc/self/task').filter((task) => readFileSync(`/proc/self/task/${task}/comm`, 'utf8').trim().startsWith('logto-sms-nat'));
+    // Tokio's workers carry the runtime's name (blocking threads, for DNS, too,
+    // but loopback sends resolve nothing).
+    assert.equal(workers.length, Math.min(2, availableParallelism()));
+  });
 });
+
+describe('a binary that exists but cannot be loaded', () => {
+  const run = promisify(execFile);
+
+  const loadWith = async (file) => {
+    const { stdout } = await run(process.execPath, [new URL('./children/load-failure.mjs', import.meta.url).pathname], {
+      env: { ...process.env, LOGTO_SMS_NATIVE_PATH: file },
+      timeout: 60_000,
+    });
+    return JSON.parse(stdout);
+  };
+
+  const check = (result, file) => {
+    for (const error of [result.send, result.guard]) {
+      assert.equal(error.isConnectorError, true, JSON.stringify(result));
+      assert.equal(error.code, 'general');
+      assert.ok(error.description.includes(`(${platformTag()})`), error.description);
+      assert.ok(error.description.includes(file), error.description);
+      assert.match(error.description, /npm run build/);
+    }
+  };
+
+  it("is the host's ConnectorError (general) naming the platform, the file and the fix: a musl binary on glibc", async () => {
+    const musl = path.join(distFolder('connector-aliyun-sms-native'), 'native', 'logto-sms-native.linux-x64-musl.node');
+    check(await loadWith(musl), musl);
+  });
+
+  it('and the same for a damaged file', async () => {
+    const damaged = path.join(tmpdir(), `logto-sms-native-damaged-${process.pid}.node`);
+    writeFileSync(damaged, Buffer.from('\x7fELF not really'));
+    check(await loadWith(damaged), damaged);
+  });
+});
+

@@ -614,14 +614,14 @@ export function behaviourSuite({ provider, impl, createConnector, simulator, con
         assert.match(error.data?.errorDescription ?? '', /refused|connect/i);
       });
 
-      it('timeout: timeoutMs 300 and a stalled provider → general within 3 s, one request, description names the timeout', async () => {
+      it('timeout: timeoutMs 300 and a stalled provider → general at the deadline (not before), one request, description names the timeout', async () => {
         fresh();
         simulator.script({ stallBeforeHeaders: true });
         const started = Date.now();
         const error = await rejection(send(data(), { ...base, timeoutMs: 300 }));
         const elapsed = Date.now() - started;
         assertConnectorError(error, C.General, 'timeout');
-        assert.ok(elapsed < 3000, `rejected after ${elapsed} ms`);
+        assert.ok(elapsed < 30_000, `rejected after ${elapsed} ms: hung`);
         assert.ok(elapsed >= 250, `rejected after ${elapsed} ms, before the 300 ms deadline`);
         assert.match(error.data?.errorDescription ?? '', /time(d)?\s*out|timeout|deadline/i);
         assertOneRequest('timeout');
