@@ -7,13 +7,14 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::config::aliyun::Site;
 use crate::config::cache::ConfigCache;
 use crate::config::shared::Common;
 use crate::config::{self, aliyun as aliyun_config, tencent as tencent_config, Issue, Parsed};
 use crate::error::{ConnectorError, ErrorCode};
 use crate::outcome::Outcome;
 use crate::phone;
-use crate::provider::{aliyun, tencent};
+use crate::provider::{aliyun, aliyun_intl, tencent};
 use crate::template::{self, Template};
 use crate::transport::{self, HttpRequest, HttpResponse};
 
@@ -93,21 +94,37 @@ pub async fn send_aliyun(config_json: &str, data_json: &str) -> Outcome {
     Err(outcome) => return outcome,
   };
   let request = read_data(data_json).and_then(|data| {
-    let checked = check(&config, &data)?;
+    let checked = check(&config.common, &data)?;
+    let timestamp = aliyun::format_timestamp(OffsetDateTime::now_utc());
+    let nonce = Uuid::new_v4().to_string();
+    if config.site == Site::International {
+      let message = aliyun_intl::Message {
+        template: checked.template,
+        to: checked.to,
+        code: checked.code,
+        timestamp,
+        nonce,
+      };
+      return aliyun_intl::build_request(&config, &message);
+    }
     let message = aliyun::Message {
       to: checked.to,
       template_code: template::code_for(
         checked.template,
         checked.to,
-        config.strict_phone_region_number_check,
+        config.common.strict_phone_region_number_check,
       ),
       code: checked.code,
-      timestamp: aliyun::format_timestamp(OffsetDateTime::now_utc()),
-      nonce: Uuid::new_v4().to_string(),
+      timestamp,
+      nonce,
     };
     Ok(aliyun::build_request(&config, &message))
   });
-  deliver(request, aliyun::interpret).await
+  let interpret = match config.site {
+    Site::China => aliyun::interpret,
+    Site::International => aliyun_intl::interpret,
+  };
+  deliver(request, interpret).await
 }
 
 pub async fn send_tencent(config_json: &str, data_json: &str) -> Outcome {
