@@ -18,6 +18,9 @@
 //   4. The parsed config is JSON: an own key set to `undefined` is dropped from
 //      the output (zod keeps the key with value undefined) and -0 comes out as 0.
 //      Same verdict, and no consumer can tell the difference after JSON storage.
+//   5. Aliyun's international-site keys site / senderId / templates[].message
+//      (CONTRACT §7): validated by ours, stripped by the official guard; with
+//      them removed, the output is the official one. Tencent ignores them.
 // Deep nesting is not a difference: only keys the schema knows are read (as zod
 // strips the others), so nesting in unknown keys cannot matter.
 //
@@ -363,6 +366,110 @@ describe('deliberate difference 4: the parsed config is JSON (undefined keys dro
       });
     }
   }
+});
+
+// ---- deliberate difference 5: Aliyun international-site keys ------------------
+
+describe('deliberate difference 5: Aliyun site / senderId / templates[].message, ignored by the official guard', () => {
+  const p = PROVIDERS.aliyun;
+  const withMessage = (message) => {
+    const c = validConfig(p);
+    c.templates[0] = { ...c.templates[0], message };
+    return c;
+  };
+  /** Our output without the added keys equals the official output. */
+  const assertSameApartFromAddedKeys = (input) => {
+    const our = guards.aliyun.ours.safeParse(input);
+    const off = guards.aliyun.official.safeParse(input);
+    assert.equal(our.success, true, show(summary(our)));
+    assert.equal(off.success, true);
+    const { site, senderId, ...rest } = our.data;
+    const stripped = { ...rest, templates: rest.templates.map(({ message, ...t }) => t) };
+    for (const key of ['endpoint', 'timeoutMs']) delete stripped[key];
+    assert.deepStrictEqual(stripped, off.data);
+    assert.ok(!('site' in off.data) && !('senderId' in off.data));
+    assert.ok(off.data.templates.every((t) => !('message' in t)), 'official strips message');
+    return our.data;
+  };
+
+  for (const [key, value] of [
+    ['site', 'china'],
+    ['site', 'international'],
+    ['site', ''],
+    ['site', null],
+    ['senderId', 'Logto'],
+    ['senderId', 'A1b2C3d4E5f'],
+    ['senderId', '123456789012345'],
+    ['senderId', ''],
+    ['senderId', null],
+  ]) {
+    test(`aliyun: ${key} = ${show(value)} is accepted and echoed`, () => {
+      const data = assertSameApartFromAddedKeys({ ...validConfig(p), [key]: value });
+      assert.deepStrictEqual(data[key], value);
+    });
+  }
+  for (const message of ['Your code is {code}', '{code}', '验证码 {code}，{code} 五分钟内有效', null]) {
+    test(`aliyun: templates[0].message = ${show(message)} is accepted and echoed`, () => {
+      const data = assertSameApartFromAddedKeys(withMessage(message));
+      assert.deepStrictEqual(data.templates[0].message, message);
+      assert.ok(!('message' in data.templates[1]), 'absent stays absent');
+    });
+  }
+
+  const bad = [
+    [{ site: 'global' }, '["site"] invalid_enum_value'],
+    [{ site: 'China' }, '["site"] invalid_enum_value'],
+    [{ site: 1 }, '["site"] invalid_type'],
+    [{ site: ['international'] }, '["site"] invalid_type'],
+    [{ senderId: 'Logto Auth' }, '["senderId"] custom'],
+    [{ senderId: 'Logto1234567' }, '["senderId"] custom'],
+    [{ senderId: '1234567890123456' }, '["senderId"] custom'],
+    [{ senderId: 'Lögto' }, '["senderId"] custom'],
+    [{ senderId: 12345 }, '["senderId"] invalid_type'],
+  ];
+  for (const [extra, pair] of bad) {
+    test(`aliyun: ${show(extra)} fails ours with ${pair}, official ignores it`, () => {
+      const input = { ...validConfig(p), ...extra };
+      const our = guards.aliyun.ours.safeParse(input);
+      assert.equal(our.success, false);
+      assertZodLikeError(our.error);
+      assert.deepStrictEqual(pairSet(our.error.issues), [pair]);
+      assert.equal(guards.aliyun.official.safeParse(input).success, true);
+    });
+  }
+  for (const [message, code] of [
+    ['Your code is CODE', 'custom'],
+    ['{Code}', 'custom'],
+    ['', 'custom'],
+    [42, 'invalid_type'],
+    [{ en: '{code}' }, 'invalid_type'],
+  ]) {
+    test(`aliyun: templates[0].message = ${show(message)} fails ours with ${code}, official ignores it`, () => {
+      const input = withMessage(message);
+      const our = guards.aliyun.ours.safeParse(input);
+      assert.equal(our.success, false);
+      assert.deepStrictEqual(pairSet(our.error.issues), [`["templates",0,"message"] ${code}`]);
+      assert.equal(guards.aliyun.official.safeParse(input).success, true);
+    });
+  }
+
+  test('aliyun: added-key issues accumulate with official-key issues', () => {
+    const input = { ...withMessage('no placeholder'), accessKeyId: 1, site: 'x', senderId: '!' };
+    const our = guards.aliyun.ours.safeParse(input);
+    const off = guards.aliyun.official.safeParse(input);
+    assert.deepStrictEqual(
+      pairSet(our.error.issues),
+      [...pairSet(off.error.issues), '["senderId"] custom', '["site"] invalid_enum_value', '["templates",0,"message"] custom'].sort(),
+    );
+  });
+
+  test('tencent: the Aliyun-only keys are unknown keys there, exactly as for the official guard', () => {
+    const input = { ...validConfig(PROVIDERS.tencent), site: 'x', senderId: 5 };
+    input.templates[0] = { ...input.templates[0], message: 42 };
+    assertParity('tencent', input);
+    const our = guards.tencent.ours.safeParse(input);
+    assert.ok(!('site' in our.data) && !('senderId' in our.data) && !('message' in our.data.templates[0]));
+  });
 });
 
 // ---- not a difference: deep nesting in unknown keys ---------------------------

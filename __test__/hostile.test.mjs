@@ -37,7 +37,7 @@ const HOSTILE = [
   () => 'https://user@sms.example.com/', () => 'https://sms.example.com/?q=1', () => 'not a url', () => 'javascript:alert(1)',
   () => 'http://[::1]:1/', () => 'http://127.0.0.2:1/', () => 'https://', () => '//sms.example.com',
 ];
-const KEYS = ['accessKeyId', 'accessKeySecret', 'signName', 'sdkAppId', 'region', 'templates', 'strictPhoneRegionNumberCheck', 'endpoint', 'timeoutMs', '__proto__', 'constructor'];
+const KEYS = ['accessKeyId', 'accessKeySecret', 'signName', 'sdkAppId', 'region', 'templates', 'strictPhoneRegionNumberCheck', 'endpoint', 'timeoutMs', 'site', 'senderId', '__proto__', 'constructor'];
 
 const providers = {
   aliyun: { create: createAliyunSmsConnector, start: startAliyunSimulator, config: aliyunConfig },
@@ -65,7 +65,7 @@ for (const [name, provider] of Object.entries(providers)) {
           const value = pick(HOSTILE)();
           if (next() < 0.3 && Array.isArray(config.templates)) {
             const template = { ...config.templates[Math.floor(next() * config.templates.length)] };
-            template[pick(['usageType', 'templateCode', 'type', '__proto__'])] = value;
+            template[pick(['usageType', 'templateCode', 'type', 'message', '__proto__'])] = value;
             config.templates = [...config.templates, template];
           } else {
             Object.defineProperty(config, pick(KEYS), { value, enumerable: true, configurable: true, writable: true });

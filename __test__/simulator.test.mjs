@@ -16,7 +16,9 @@ import {
   aliyunSignature,
   tc3Sign,
   aliyunSignedParams,
+  aliyun2018SignedParams,
   aliyunTimestamp,
+  segments,
   tencentSignedRequest,
   send,
   sendAliyun,
@@ -244,6 +246,101 @@ describe('aliyun simulator', () => {
     sim.signNames.add('Extra');
     const res = await sendAliyun(sim, aliyunSignedParams({ accessKeyId: 'LTAI-second', accessKeySecret: 'second-secret', overrides: { SignName: 'Extra' } }));
     assert.equal(res.json.Code, 'OK');
+  });
+});
+
+describe('aliyun simulator: 2018-05-01 international-site actions', () => {
+  let sim;
+  before(async () => {
+    sim = await startAliyunSimulator();
+  });
+  after(() => sim.close());
+  beforeEach(() => sim.reset());
+  const post = (options) => sendAliyun(sim, aliyun2018SignedParams(options));
+
+  test('accepts a signed SendMessageToGlobe and answers the documented success shape', async () => {
+    const res = await post({ overrides: { From: 'Logto' } });
+    assert.equal(res.status, 200);
+    assert.deepEqual(Object.keys(res.json).sort(), ['From', 'MessageId', 'NumberDetail', 'RequestId', 'ResponseCode', 'ResponseDescription', 'Segments', 'To']);
+    assert.equal(res.json.ResponseCode, 'OK');
+    assert.equal(res.json.To, '447911123456');
+    assert.equal(res.json.Segments, '1');
+    assert.deepEqual(Object.keys(res.json.NumberDetail).sort(), ['Carrier', 'Country', 'Region']);
+    assert.equal(sim.requests[0].verdict, 'ok');
+  });
+
+  test('accepts a signed SendMessageWithTemplate to a mainland number', async () => {
+    const res = await post({ action: 'SendMessageWithTemplate' });
+    assert.deepEqual([res.status, res.json.ResponseCode, res.json.From], [200, 'OK', ALIYUN_DEFAULTS.signNames[0]]);
+  });
+
+  test('the same signature rules: a wrong secret is SignatureDoesNotMatch', async () => {
+    const res = await post({ accessKeySecret: 'wrong' });
+    assert.deepEqual([res.status, res.json.Code], [400, 'SignatureDoesNotMatch']);
+  });
+
+  test('each action needs its own version, parameters and the international region', async () => {
+    const cases = [
+      [{ overrides: { Version: '2017-05-25' } }, 400, 'InvalidVersion'],
+      [{ overrides: { To: undefined } }, 400, 'MissingTo'],
+      [{ overrides: { Message: undefined } }, 400, 'MissingMessage'],
+      [{ action: 'SendMessageWithTemplate', overrides: { From: undefined } }, 400, 'MissingFrom'],
+      [{ action: 'SendMessageWithTemplate', overrides: { TemplateCode: undefined } }, 400, 'MissingTemplateCode'],
+      [{ overrides: { RegionId: undefined } }, 400, 'MissingRegionId'],
+      [{ overrides: { RegionId: 'cn-hangzhou' } }, 400, 'InvalidRegionId'],
+    ];
+    for (const [options, status, code] of cases) {
+      const res = await post(options);
+      assert.deepEqual([res.status, res.json.Code], [status, code], JSON.stringify(options));
+    }
+    // SendSms keeps its own version.
+    const sendSms = await sendAliyun(sim, aliyunSignedParams({ overrides: { Version: '2018-05-01' } }));
+    assert.equal(sendSms.json.Code, 'InvalidVersion');
+  });
+
+  test('business rules: the mainland only on one action, never on the other; sender id, type, text', async () => {
+    const cases = [
+      [{ overrides: { To: '8613800138000' } }, 'COUNTRY_RESTRICTED'],
+      [{ overrides: { To: '+447911123456' } }, 'MOBILE_NUMBER_ILLEGAL'],
+      [{ overrides: { To: '8502123456789' } }, 'NOT_SUPPORTED_COUNTRY'],
+      [{ overrides: { From: 'Unknown' } }, 'INVALID_SENDERID'],
+      [{ overrides: { From: 'Logto-Auth' } }, 'INVALID_SENDERID'],
+      [{ overrides: { Type: 'PROMO' } }, 'INVALID_PARAMETERS'],
+      [{ overrides: { Message: 'Your code is {code}' } }, 'INVALID_PARAMETERS'],
+      [{ overrides: { Message: 'Hello there' } }, 'INVALID_PARAMETERS'],
+      [{ overrides: { Message: 'Code 123456', Type: undefined, From: '123456789012345' } }, 'OK'],
+      [{ action: 'SendMessageWithTemplate', overrides: { To: '447911123456' } }, 'NOT_SUPPORTED_COUNTRY'],
+      [{ action: 'SendMessageWithTemplate', overrides: { To: '861380013800' } }, 'MOBILE_NUMBER_ILLEGAL'],
+      [{ action: 'SendMessageWithTemplate', overrides: { From: 'Unknown' } }, 'SMS_SIGN_NAME_ILLEGAL'],
+      [{ action: 'SendMessageWithTemplate', overrides: { TemplateCode: ALIYUN_DEFAULTS.overseasTemplate } }, 'SMS_CONTENT_CODE_ILLEGAL'],
+      [{ action: 'SendMessageWithTemplate', overrides: { TemplateParam: undefined } }, 'CONTENT_MISSING_PARAMETERS'],
+      [{ action: 'SendMessageWithTemplate', overrides: { TemplateParam: '{"code":123456}' } }, 'INVALID_JSON_PARAM'],
+      [{ action: 'SendMessageWithTemplate', overrides: { TemplateParam: '{"code":"123456","locale":"en"}' } }, 'INVALID_PARAMETERS'],
+    ];
+    for (const [options, code] of cases) {
+      const res = await post(options);
+      assert.equal(res.status, 200, JSON.stringify(options));
+      assert.equal(res.json.ResponseCode, code, JSON.stringify(options));
+      if (code !== 'OK') assert.equal(typeof res.json.ResponseDescription, 'string');
+      assert.equal(res.json.Code, undefined, 'the 2018-05-01 shape has no Code');
+    }
+  });
+
+  test('a scripted business code is answered in this API\'s shape, after validation passes', async () => {
+    sim.script({ businessCode: 'isv.BUSINESS_LIMIT_DAY' });
+    const res = await post();
+    assert.deepEqual([res.status, res.json.ResponseCode], [200, 'isv.BUSINESS_LIMIT_DAY']);
+    assert.equal(res.json.ResponseDescription, 'Delivery frequency exceeds the day limit.');
+    sim.script({ businessCode: 'AMOUNT_NOT_ENOUGH', message: 'custom text' });
+    assert.equal((await post({ overrides: { To: '8613800138000' } })).json.ResponseCode, 'COUNTRY_RESTRICTED', 'refused first, fault consumed');
+    assert.equal(sim.pendingFaults, 0);
+  });
+
+  test('segments count GSM-7 and UCS-2 texts', () => {
+    assert.equal(segments('x'.repeat(160)), '1');
+    assert.equal(segments('x'.repeat(161)), '2');
+    assert.equal(segments('码'.repeat(70)), '1');
+    assert.equal(segments('码'.repeat(71)), '2');
   });
 });
 

@@ -12,7 +12,7 @@
 // send, on Logto's event loop.
 
 /** Which keys to read at each level; `'[]'` is the element of an array; null is a leaf. */
-const TEMPLATE = { type: null, usageType: null, templateCode: { china: null, overseas: null } };
+const TEMPLATE = { type: null, usageType: null, templateCode: { china: null, overseas: null }, message: null };
 export const CONFIG_SCHEMA = {
   accessKeyId: null,
   accessKeySecret: null,
@@ -23,6 +23,8 @@ export const CONFIG_SCHEMA = {
   strictPhoneRegionNumberCheck: null,
   endpoint: null,
   timeoutMs: null,
+  site: null,
+  senderId: null,
 };
 /** The part of Logto's SendMessageData the send path reads. */
 export const DATA_SCHEMA = { to: null, type: null, payload: { code: null } };

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // npm run demo: starts the local provider simulators, loads both connector
 // folders from dist/ with Logto's own loader, sends a verification code through
-// each to a mainland and an overseas number, and shows what the provider received
-// and answered. Exits when done; nothing is left running.
+// each to a mainland and an overseas number (and one through an Aliyun
+// international-site account), and shows what the provider received and
+// answered. Exits when done; nothing is left running.
 import { ConnectorError } from '@logto/connector-kit';
 
 import { ALIYUN_DEFAULTS, TENCENT_DEFAULTS, startAliyunSimulator, startTencentSimulator } from '../__test__/simulator/index.mjs';
@@ -31,6 +32,21 @@ try {
     templates: USAGE_TYPES.map((usageType, i) => ({ usageType, templateCode: { china: ALIYUN_DEFAULTS.mainlandTemplates[i], overseas: ALIYUN_DEFAULTS.overseasTemplate } })),
     endpoint: aliyun.endpoint,
   };
+  // An account opened on alibabacloud.com: Dysmsapi 2018-05-01. Overseas
+  // numbers get the template's own text; mainland numbers its approved code.
+  const aliyunIntlConfig = {
+    accessKeyId: ALIYUN_DEFAULTS.accessKeyId,
+    accessKeySecret: ALIYUN_DEFAULTS.accessKeySecret,
+    signName: 'Logto',
+    site: 'international',
+    senderId: 'Logto',
+    templates: USAGE_TYPES.map((usageType, i) => ({
+      usageType,
+      templateCode: ALIYUN_DEFAULTS.mainlandTemplates[i],
+      message: 'Your Logto verification code is {code}. It expires in 10 minutes.',
+    })),
+    endpoint: aliyun.endpoint,
+  };
   const tencentConfig = {
     accessKeyId: TENCENT_DEFAULTS.secretId,
     accessKeySecret: TENCENT_DEFAULTS.secretKey,
@@ -44,6 +60,7 @@ try {
   const sends = [
     { provider: 'Aliyun', id: 'aliyun-short-message-service', simulator: aliyun, config: aliyunConfig, to: '8613812345678', label: 'mainland China' },
     { provider: 'Aliyun', id: 'aliyun-short-message-service', simulator: aliyun, config: aliyunConfig, to: '447911123456', label: 'overseas, UK' },
+    { provider: 'Aliyun', id: 'aliyun-short-message-service', simulator: aliyun, config: aliyunIntlConfig, to: '447911123456', label: 'overseas, UK, international-site account' },
     { provider: 'Tencent', id: 'tencent-short-message-service', simulator: tencent, config: tencentConfig, to: '8613812345678', label: 'mainland China' },
     { provider: 'Tencent', id: 'tencent-short-message-service', simulator: tencent, config: tencentConfig, to: '447911123456', label: 'overseas, UK' },
   ];
@@ -56,9 +73,12 @@ try {
     const answer = await connector.sendMessage(data);
     const request = send.simulator.requests.at(-1);
     console.log(`  provider received: ${request.method} ${request.path} (signature verified: ${request.verdict === 'ok' ? 'yes' : request.verdict})`);
-    if (request.params) {
-      const { PhoneNumbers, SignName, TemplateCode, TemplateParam, Timestamp, SignatureNonce } = request.params;
-      console.log(indent(JSON.stringify({ PhoneNumbers, SignName, TemplateCode, TemplateParam, Timestamp, SignatureNonce }, null, 2)));
+    if (request.params?.Action === 'SendSms') {
+      const { Action, PhoneNumbers, SignName, TemplateCode, TemplateParam, Timestamp, SignatureNonce } = request.params;
+      console.log(indent(JSON.stringify({ Action, PhoneNumbers, SignName, TemplateCode, TemplateParam, Timestamp, SignatureNonce }, null, 2)));
+    } else if (request.params) {
+      const { Action, Version, RegionId, To, From, Message, Type, Timestamp, SignatureNonce } = request.params;
+      console.log(indent(JSON.stringify({ Action, Version, RegionId, To, From, Message, Type, Timestamp, SignatureNonce }, null, 2)));
     } else {
       const { 'x-tc-action': action, 'x-tc-region': region, 'x-tc-timestamp': timestamp, host } = request.headers;
       console.log(indent(`headers: X-TC-Action=${action} X-TC-Region=${region} X-TC-Timestamp=${timestamp} Host=${host}`));
@@ -78,7 +98,7 @@ try {
     console.log(`  ConnectorError code=${error.code}`);
     console.log(indent(JSON.stringify(error.data, null, 2)));
   }
-  console.log('\nDone: 4 codes sent, every request signed correctly, only the code sent as template parameter.');
+  console.log(`\nDone: ${sends.length} codes sent, every request signed correctly, only the code sent (as template parameter, or in the international-site text).`);
 } finally {
   instance.remove();
   await Promise.all([aliyun.close(), tencent.close()]);

@@ -86,10 +86,15 @@ proptest! {
     any_json().prop_map(|v| v.to_string().into_bytes()),
     any_json().prop_map(|v| json!({ "Response": v }).to_string().into_bytes()),
     any_json().prop_map(|v| json!({ "Response": { "SendStatusSet": [v] } }).to_string().into_bytes()),
+    any_json().prop_map(|v| json!({ "ResponseCode": "OK", "NumberDetail": v }).to_string().into_bytes()),
     prop::collection::vec(any::<u8>(), 0..64),
   ]) {
     let response = HttpResponse { status, body };
-    for result in [provider::aliyun::interpret(&response), provider::tencent::interpret(&response)] {
+    for result in [
+      provider::aliyun::interpret(&response),
+      provider::aliyun_intl::interpret(&response),
+      provider::tencent::interpret(&response),
+    ] {
       if result.is_ok() {
         prop_assert!((200..300).contains(&status));
       }

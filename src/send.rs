@@ -8,13 +8,14 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::config::aliyun::Site;
 use crate::config::cache::ConfigCache;
 use crate::config::shared::Common;
 use crate::config::{self, aliyun as aliyun_config, tencent as tencent_config, Issue, Parsed};
 use crate::error::{ConnectorError, ErrorCode};
 use crate::outcome::Outcome;
 use crate::phone;
-use crate::provider::{aliyun, tencent};
+use crate::provider::{aliyun, aliyun_intl, tencent};
 use crate::send_log::{Receipt, SendLog};
 use crate::template::{self, Template};
 use crate::transport::{self, HttpRequest, HttpResponse};
@@ -166,19 +167,35 @@ async fn aliyun_flow(
     Err(outcome) => return outcome,
   };
   let request = data.as_ref().map_err(Clone::clone).and_then(|data| {
-    let checked = check(&config, data)?;
-    let strict = config.strict_phone_region_number_check;
+    let checked = check(&config.common, data)?;
+    let strict = config.common.strict_phone_region_number_check;
     trace.e164_digits = Some(e164_digits(checked.to, strict));
+    let timestamp = aliyun::format_timestamp(OffsetDateTime::now_utc());
+    let nonce = Uuid::new_v4().to_string();
+    if config.site == Site::International {
+      let message = aliyun_intl::Message {
+        template: checked.template,
+        to: checked.to,
+        code: checked.code,
+        timestamp,
+        nonce,
+      };
+      return aliyun_intl::build_request(&config, &message);
+    }
     let message = aliyun::Message {
       to: checked.to,
       template_code: template::code_for(checked.template, checked.to, strict),
       code: checked.code,
-      timestamp: aliyun::format_timestamp(OffsetDateTime::now_utc()),
-      nonce: Uuid::new_v4().to_string(),
+      timestamp,
+      nonce,
     };
     Ok(aliyun::build_request(&config, &message))
   });
-  deliver(request, aliyun::interpret, aliyun::receipt, trace).await
+  let (interpret, receipt): (Interpret, ReadReceipt) = match config.site {
+    Site::China => (aliyun::interpret, aliyun::receipt),
+    Site::International => (aliyun_intl::interpret, aliyun_intl::receipt),
+  };
+  deliver(request, interpret, receipt, trace).await
 }
 
 async fn tencent_flow(
@@ -212,11 +229,16 @@ fn e164_digits(to: &str, strict: bool) -> String {
   e164.strip_prefix('+').unwrap_or(&e164).to_owned()
 }
 
+/// A provider's answer reader: the parsed success, or the classified error.
+type Interpret = fn(&HttpResponse) -> Result<Value, ConnectorError>;
+/// A provider's reader of the ids in a success answer.
+type ReadReceipt = fn(&Value) -> Receipt;
+
 /// Sends a built request and reads the answer with the provider's rules.
 async fn deliver(
   request: Result<HttpRequest, ConnectorError>,
-  interpret: fn(&HttpResponse) -> Result<Value, ConnectorError>,
-  receipt: fn(&Value) -> Receipt,
+  interpret: Interpret,
+  receipt: ReadReceipt,
   trace: &mut Trace,
 ) -> Outcome {
   let request = match request {

@@ -15,6 +15,9 @@ pub enum TemplateCode {
 pub struct Template {
   pub usage_type: String,
   pub code: TemplateCode,
+  /// Aliyun `templates[].message`: the text an international-site account
+  /// sends overseas (`SendMessageToGlobe`), with `{code}` in it. Tencent: none.
+  pub message: Option<String>,
 }
 
 const GENERIC: &str = "Generic";
@@ -59,6 +62,7 @@ mod tests {
     Template {
       usage_type: usage.into(),
       code,
+      message: None,
     }
   }
 

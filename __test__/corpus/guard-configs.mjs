@@ -17,7 +17,7 @@ export const PROVIDERS = {
     stringKeys: ['accessKeyId', 'accessKeySecret', 'signName'],
     hasTemplateType: true,
     // Keys this package adds; the official guard drops them as unknown keys.
-    addedKeys: ['endpoint', 'timeoutMs'],
+    addedKeys: ['endpoint', 'timeoutMs', 'site', 'senderId'],
     missingMessage: (missing) => `UsageType (${missing.join(', ')}) should be provided in templates.`,
     base: () => ({
       accessKeyId: 'LTAI5tExampleAccessKeyId',

@@ -1,13 +1,18 @@
 // Loopback fake of Aliyun Dysmsapi SendSms (RPC, version 2017-05-25), written
-// from spec/providers.md §1.2-1.7. It checks requests in the order the real
-// gateway does: common parameters, timestamp, access key, signature, nonce,
-// then the SendSms parameters and the business rules.
+// from spec/providers.md §1.2-1.7, and of the international site's 2018-05-01
+// SendMessageToGlobe / SendMessageWithTemplate (aliyun-2018.mjs). It checks
+// requests in the order the real gateway does: common parameters, timestamp,
+// access key, signature, nonce, then the action's parameters and the business
+// rules.
 //
 // Gateway errors are HTTP 4xx with { RequestId, HostId, Code, Message,
-// Recommend }; business errors are HTTP 200 with { RequestId, Code, Message }.
+// Recommend }; SendSms business errors are HTTP 200 with { RequestId, Code,
+// Message }; 2018-05-01 ones HTTP 200 with { RequestId, ResponseCode,
+// ResponseDescription }.
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import { startSimulator, newRequestId, padJson, normalisePath } from './common.mjs';
 import { aliyunSignature, aliyunStringToSign } from './verify-aliyun.mjs';
+import { GLOBE_ACTIONS, VERSION_2018, handle2018 } from './aliyun-2018.mjs';
 
 const HOST_ID = 'dysmsapi.aliyuncs.com';
 const FIFTEEN_MINUTES_MS = 15 * 60 * 1000;
@@ -24,7 +29,19 @@ export const ALIYUN_DEFAULTS = Object.freeze({
   overseasTemplate: 'SMS_2000001',
   /** Mainland notification template, variable `code` (any text up to 35 chars). */
   notificationTemplate: 'SMS_3000001',
+  /** Approved sender ids for SendMessageToGlobe `From`. */
+  senderIds: Object.freeze(['Logto', '123456789012345']),
+  /** RegionIds the 2018-05-01 actions accept (the international endpoint's). */
+  globeRegionIds: Object.freeze(['ap-southeast-1']),
+  /** Calling codes SendMessageToGlobe does not serve (NOT_SUPPORTED_COUNTRY). */
+  unsupportedCountryPrefixes: Object.freeze(['850']),
 });
+
+/** The API version of each action the fake serves. */
+const ACTION_VERSIONS = {
+  SendSms: '2017-05-25',
+  ...Object.fromEntries(GLOBE_ACTIONS.map((action) => [action, VERSION_2018])),
+};
 
 function defaultTemplates() {
   const map = new Map();
@@ -75,6 +92,9 @@ export async function startAliyunSimulator(options = {}) {
   const accounts = new Map([[ALIYUN_DEFAULTS.accessKeyId, ALIYUN_DEFAULTS.accessKeySecret]]);
   const signNames = new Set(ALIYUN_DEFAULTS.signNames);
   const templates = defaultTemplates();
+  const senderIds = new Set(ALIYUN_DEFAULTS.senderIds);
+  const globeRegionIds = new Set(ALIYUN_DEFAULTS.globeRegionIds);
+  const unsupportedCountryPrefixes = new Set(ALIYUN_DEFAULTS.unsupportedCountryPrefixes);
   const usedNonces = new Set();
   let sim;
 
@@ -126,10 +146,11 @@ export async function startAliyunSimulator(options = {}) {
       for (const name of REQUIRED_COMMON) {
         if (!has(name)) return gateway(400, `Missing${name}`, `${name} is mandatory for this action.`);
       }
-      if (p.Action !== 'SendSms') {
+      const version = ACTION_VERSIONS[p.Action];
+      if (version === undefined) {
         return gateway(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.');
       }
-      if (p.Version !== '2017-05-25') return gateway(400, 'InvalidVersion', 'Specified parameter Version is not valid.');
+      if (p.Version !== version) return gateway(400, 'InvalidVersion', 'Specified parameter Version is not valid.');
       // The simulator only speaks JSON; Logto sends `json` (lower case).
       if (p.Format.toUpperCase() !== 'JSON') {
         return gateway(400, 'InvalidParameter', 'Specified parameter Format is not valid (the simulator answers JSON only).');
@@ -171,6 +192,19 @@ export async function startAliyunSimulator(options = {}) {
         return gateway(400, 'SignatureNonceUsed', 'Specified signature nonce was used already.');
       }
       usedNonces.add(p.SignatureNonce);
+
+      if (p.Action !== 'SendSms') {
+        return handle2018(p, {
+          signNames,
+          templates,
+          senderIds,
+          globeRegionIds,
+          unsupportedCountryPrefixes,
+          gateway,
+          checkTemplateParam,
+          businessFault,
+        });
+      }
 
       // 6. SendSms parameters.
       for (const name of REQUIRED_SENDSMS) {
@@ -221,6 +255,9 @@ export async function startAliyunSimulator(options = {}) {
   sim.accounts = accounts;
   sim.signNames = signNames;
   sim.templates = templates;
+  sim.senderIds = senderIds;
+  sim.globeRegionIds = globeRegionIds;
+  sim.unsupportedCountryPrefixes = unsupportedCountryPrefixes;
   sim.usedNonces = usedNonces;
   return sim;
 }

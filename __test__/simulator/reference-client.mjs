@@ -44,6 +44,46 @@ export function aliyunSignedParams({
   return params;
 }
 
+/**
+ * Signed params of a 2018-05-01 international-site send: `SendMessageToGlobe`
+ * (default) or `SendMessageWithTemplate`, with documented example values.
+ * `overrides` and `tamper` as in aliyunSignedParams.
+ */
+export function aliyun2018SignedParams({
+  action = 'SendMessageToGlobe',
+  accessKeyId = ALIYUN_DEFAULTS.accessKeyId,
+  accessKeySecret = ALIYUN_DEFAULTS.accessKeySecret,
+  overrides = {},
+  tamper,
+} = {}) {
+  const own =
+    action === 'SendMessageToGlobe'
+      ? { To: '447911123456', Message: 'Your verification code is 123456.', Type: 'OTP' }
+      : {
+          To: '8613800138000',
+          From: ALIYUN_DEFAULTS.signNames[0],
+          TemplateCode: ALIYUN_DEFAULTS.mainlandTemplates[0],
+          TemplateParam: JSON.stringify({ code: '123456' }),
+        };
+  const params = {
+    AccessKeyId: accessKeyId,
+    Action: action,
+    Format: 'JSON',
+    RegionId: 'ap-southeast-1',
+    SignatureMethod: 'HMAC-SHA1',
+    SignatureNonce: randomUUID(),
+    SignatureVersion: '1.0',
+    Timestamp: aliyunTimestamp(),
+    Version: '2018-05-01',
+    ...own,
+    ...overrides,
+  };
+  for (const k of Object.keys(params)) if (params[k] === undefined) delete params[k];
+  params.Signature = aliyunSignature(params, accessKeySecret, 'POST');
+  tamper?.(params);
+  return params;
+}
+
 /** Body + headers for a signed Tencent SendSms POST to `endpoint`. */
 export function tencentSignedRequest({
   endpoint,

@@ -3,6 +3,41 @@
 // defaults): Logto matches stored configs by id, and the console renders these items.
 import { endpointFormItem, strictPhoneRegionFormItem, templatesFormItem, timeoutFormItem } from './shared.js';
 
+// The official templates item; its description (not part of the official
+// item, which has none) shows the `message` an international-site account adds.
+const aliyunTemplatesFormItem = {
+  ...templatesFormItem,
+  description:
+    'International-site accounts (Account site: International) also give each template a "message": the text sent to numbers outside the Chinese mainland, with {code} where the code goes. Example: { "usageType": "SignIn", "templateCode": "SMS_123456789", "message": "Your verification code is {code}. It expires in 10 minutes." }. Mainland numbers always get the approved templateCode.',
+};
+
+/** Added: which Alibaba Cloud site the account belongs to (CONTRACT §7). */
+const siteFormItem = {
+  key: 'site',
+  label: 'Account site',
+  type: 'Select',
+  required: false,
+  defaultValue: 'china',
+  selectItems: [
+    { value: 'china', title: 'China site (aliyun.com)' },
+    { value: 'international', title: 'International site (alibabacloud.com)' },
+  ],
+  description:
+    'China-site accounts send with SendSms. International-site accounts send with SendMessageWithTemplate (mainland China numbers, approved signature and template) and SendMessageToGlobe (every other number, the template\'s "message" text).',
+};
+
+/** Added: the sender id international-site accounts may show abroad. */
+const senderIdFormItem = {
+  key: 'senderId',
+  label: 'Sender ID',
+  type: 'Text',
+  required: false,
+  placeholder: '<sender-id>',
+  showConditions: [{ targetKey: 'site', expectValue: 'international' }],
+  description:
+    'Optional, international site only. The approved sender id shown to numbers outside the Chinese mainland: up to 11 letters and digits, or up to 15 digits. Empty: the provider\'s default sender.',
+};
+
 export default {
   "id": "aliyun-short-message-service",
   "target": "aliyun-sms",
@@ -44,10 +79,15 @@ export default {
       "required": true,
       "placeholder": "<signature-name>"
     },
-    templatesFormItem,
+    aliyunTemplatesFormItem,
     strictPhoneRegionFormItem,
     // Added by this package:
-    endpointFormItem('https://dysmsapi.aliyuncs.com/', 'International-site accounts may need https://dysmsapi.ap-southeast-1.aliyuncs.com/.'),
+    siteFormItem,
+    senderIdFormItem,
+    endpointFormItem(
+      'https://dysmsapi.aliyuncs.com/',
+      'With Account site International the default is https://dysmsapi.ap-southeast-1.aliyuncs.com/.'
+    ),
     timeoutFormItem,
   ]
 };

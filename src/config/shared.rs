@@ -202,13 +202,59 @@ fn template(
     &at(path, "templateCode"),
     shape,
   );
-  let (kind, usage_type, (code, code_out)) = (kind?, usage_type?, code?);
+  // Only Aliyun templates carry a `message` (international-site accounts);
+  // Tencent's guard drops the key as unknown, as zod strips it.
+  let message = if shape == TemplateShape::AliyunWithType {
+    template_message(ctx, map.get("message"), &at(path, "message"))
+  } else {
+    Ok(None)
+  };
+  let (kind, usage_type, (code, code_out), message) = (kind?, usage_type?, code?, message.ok()?);
   if let Some(kind) = kind {
     out.insert("type".into(), kind);
   }
   out.insert("usageType".into(), Value::String(usage_type.clone()));
   out.insert("templateCode".into(), code_out);
-  Some((Template { usage_type, code }, Value::Object(out)))
+  if shape == TemplateShape::AliyunWithType {
+    keep_if_present(&mut out, map, "message");
+  }
+  Some((
+    Template {
+      usage_type,
+      code,
+      message,
+    },
+    Value::Object(out),
+  ))
+}
+
+/// The placeholder every `templates[].message` must carry.
+pub const CODE_PLACEHOLDER: &str = "{code}";
+
+/// The added Aliyun `templates[].message`: optional (`null` = not given); a
+/// string with `{code}` in it, since the code is the text's only variable.
+fn template_message(
+  ctx: &mut Ctx,
+  value: Option<&Value>,
+  path: &[PathSeg],
+) -> Result<Option<String>, Reported> {
+  match value {
+    None | Some(Value::Null) => Ok(None),
+    Some(v) if js_type(Some(v)) == "undefined" => Ok(None),
+    Some(Value::String(text)) if text.contains(CODE_PLACEHOLDER) => Ok(Some(text.clone())),
+    Some(Value::String(_)) => {
+      ctx.push(
+        "custom",
+        path,
+        "message must contain {code}, where the verification code goes",
+      );
+      Err(Reported)
+    }
+    other => {
+      ctx.invalid_type(path, "string", other);
+      Err(Reported)
+    }
+  }
 }
 
 /// `z.nativeEnum(SmsTemplateType).default(2)`. `Some(Some(v))` = the output value.
@@ -399,7 +445,7 @@ fn timeout_ms(ctx: &mut Ctx, value: Option<&Value>) -> Result<Option<Duration>, 
 }
 
 /// Adds an optional added key to the guard's output only when the input had it.
-fn keep_if_present(out: &mut Map<String, Value>, input: &Map<String, Value>, key: &str) {
+pub fn keep_if_present(out: &mut Map<String, Value>, input: &Map<String, Value>, key: &str) {
   if let Some(value) = input.get(key) {
     if js_type(Some(value)) != "undefined" {
       out.insert(key.to_owned(), value.clone());

@@ -15,7 +15,7 @@ use crate::send_log::Receipt;
 use crate::sign::aliyun_rpc;
 use crate::transport::{HttpRequest, HttpResponse};
 
-const PROVIDER: &str = "Aliyun SMS";
+pub(super) const PROVIDER: &str = "Aliyun SMS";
 
 use ErrorCode::*;
 const RULES: &[Rule] = &[
@@ -75,13 +75,14 @@ fn sorted_params<'a>(
   template_param: &'a str,
 ) -> [(&'static str, &'a str); 13] {
   [
-    ("AccessKeyId", config.access_key_id.as_str()),
+    ("AccessKeyId", config.common.access_key_id.as_str()),
     ("Action", "SendSms"),
     // Lower-case `json` as the official connector sends it.
     ("Format", "json"),
     ("PhoneNumbers", message.to),
-    ("RegionId", "cn-hangzhou"),
-    ("SignName", config.sign_name.as_str()),
+    // `cn-hangzhou` on the default endpoint, as the official connector sends.
+    ("RegionId", config.region_id.as_str()),
+    ("SignName", config.common.sign_name.as_str()),
     ("SignatureMethod", "HMAC-SHA1"),
     ("SignatureNonce", message.nonce.as_str()),
     ("SignatureVersion", "1.0"),
@@ -95,44 +96,76 @@ fn sorted_params<'a>(
 /// The form body: the canonicalized query string (already every parameter,
 /// encoded) plus `Signature`; a form's field order does not matter.
 pub fn build_request(config: &AliyunConfig, message: &Message<'_>) -> HttpRequest {
-  let template_param = serde_json::json!({ "code": message.code }).to_string();
-  let params = sorted_params(config, message, &template_param);
-  let signed = aliyun_rpc::sign_sorted("POST", params, config.access_key_secret.expose_secret());
+  let template_param = template_param(message.code);
+  signed_form(config, sorted_params(config, message, &template_param))
+}
+
+/// `TemplateParam`: the code is the only variable (CONTRACT §4).
+pub(super) fn template_param(code: &str) -> String {
+  serde_json::json!({ "code": code }).to_string()
+}
+
+/// The POST to the config's endpoint: `sorted_params` (every parameter but
+/// `Signature`, in byte-wise name order) signed with RPC v1, as a form.
+pub(super) fn signed_form<'a>(
+  config: &AliyunConfig,
+  sorted_params: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> HttpRequest {
+  let common = &config.common;
+  let signed = aliyun_rpc::sign_sorted(
+    "POST",
+    sorted_params,
+    common.access_key_secret.expose_secret(),
+  );
   let mut body = signed.canonicalized_query_string;
   body.push_str("&Signature=");
   body.push_str(&aliyun_rpc::percent_encode(&signed.signature));
   HttpRequest {
-    url: config.endpoint.clone(),
+    url: common.endpoint.clone(),
     headers: vec![(
       "content-type".into(),
       "application/x-www-form-urlencoded".into(),
     )],
     body: body.into_bytes(),
-    timeout: config.timeout,
+    timeout: common.timeout,
   }
 }
 
 /// Reads an answer: the parsed body on `Code: "OK"`, else the classified error.
 pub fn interpret(response: &HttpResponse) -> Result<Value, ConnectorError> {
-  let body = envelope(response, PROVIDER)?;
-  let Some(body) = body.filter(Value::is_object) else {
-    return Err(invalid_shape(PROVIDER, response.status));
-  };
-  let Some(code) = str_field(&body, "Code") else {
-    return Err(invalid_shape(PROVIDER, response.status));
-  };
+  let body = object_body(response)?;
+  let code = code_field(&body, response.status)?;
+  if code == "OK" && (200..300).contains(&response.status) {
+    return Ok(body);
+  }
+  Err(refusal(code, &body))
+}
+
+/// The checks before the body (`envelope`), then "a JSON object".
+pub(super) fn object_body(response: &HttpResponse) -> Result<Value, ConnectorError> {
+  envelope(response, PROVIDER)?
+    .filter(Value::is_object)
+    .ok_or_else(|| invalid_shape(PROVIDER, response.status))
+}
+
+/// `Code` of a `SendSms` answer or of a gateway error (both versions' gateway
+/// answers have this shape), with its companions' types checked.
+pub(super) fn code_field(body: &Value, status: u16) -> Result<&str, ConnectorError> {
   // Null means absent: a sent message must never be reported as failed
   // because an optional field came back empty.
   let shape_ok = ["Message", "RequestId", "BizId"]
     .iter()
     .all(|key| body.get(key).is_none_or(|v| v.is_string() || v.is_null()));
-  if !shape_ok {
-    return Err(invalid_shape(PROVIDER, response.status));
+  match str_field(body, "Code") {
+    Some(code) if shape_ok => Ok(code),
+    _ => Err(invalid_shape(PROVIDER, status)),
   }
-  if code == "OK" && (200..300).contains(&response.status) {
-    return Ok(body);
-  }
-  let message = redact(str_field(&body, "Message").unwrap_or(""));
+}
+
+/// The error for a refused request: the §5 table, the clock explanation for
+/// skew, the server string-to-sign removed.
+pub(super) fn refusal(code: &str, body: &Value) -> ConnectorError {
+  let message = redact(str_field(body, "Message").unwrap_or(""));
   let description = if code == CLOCK_SKEW_CODE {
     clock_skew_description(PROVIDER, "15 minutes", &message)
   } else if message.is_empty() {
@@ -140,12 +173,12 @@ pub fn interpret(response: &HttpResponse) -> Result<Value, ConnectorError> {
   } else {
     message
   };
-  Err(provider_error(
+  provider_error(
     classify_code(code),
     code,
     description,
-    str_field(&body, "RequestId"),
-  ))
+    str_field(body, "RequestId"),
+  )
 }
 
 /// The ids an operator looks for, from a success answer.
@@ -288,6 +321,7 @@ mod tests {
       timestamp: "2024-01-01T00:00:00Z".into(),
       nonce: "c1b2c332-4cfb-4a0f-b8cc-ebe622aa0a5c".into(),
     };
+    assert_eq!(parsed.config.region_id, "cn-hangzhou");
     let params = sorted_params(&parsed.config, &message, r#"{"code":"123456"}"#);
     assert!(params
       .windows(2)
@@ -299,6 +333,60 @@ mod tests {
       "{body}"
     );
     assert!(body.contains("&TemplateParam=%7B%22code%22%3A%22123456%22%7D&"));
+  }
+
+  /// A China-site request is what it was before the international site was
+  /// added, byte for byte, whatever the international keys say.
+  #[test]
+  fn china_site_request_is_unchanged_byte_for_byte() {
+    let templates: Vec<Value> = ["Register", "SignIn", "ForgotPassword", "Generic"]
+      .iter()
+      .map(|u| serde_json::json!({ "usageType": u, "templateCode": "SMS_154950909", "message": "Code {code}" }))
+      .collect();
+    let base = serde_json::json!({
+      "accessKeyId": "testId", "accessKeySecret": "testSecret", "signName": "阿里云短信测试", "templates": templates,
+    });
+    // spec/providers.md §1.3, the derived Logto-shaped SendSms vector, as a form.
+    let expected = "AccessKeyId=testId&Action=SendSms&Format=json&PhoneNumbers=8613800138000\
+      &RegionId=cn-hangzhou&SignName=%E9%98%BF%E9%87%8C%E4%BA%91%E7%9F%AD%E4%BF%A1%E6%B5%8B%E8%AF%95\
+      &SignatureMethod=HMAC-SHA1&SignatureNonce=c1b2c332-4cfb-4a0f-b8cc-ebe622aa0a5c&SignatureVersion=1.0\
+      &TemplateCode=SMS_154950909&TemplateParam=%7B%22code%22%3A%22123456%22%7D\
+      &Timestamp=2024-01-01T00%3A00%3A00Z&Version=2017-05-25&Signature=%2FmZz2KBVJNOp4362B2L7Z8JuZqk%3D";
+    let message = Message {
+      to: "8613800138000",
+      template_code: "SMS_154950909",
+      code: "123456",
+      timestamp: "2024-01-01T00:00:00Z".into(),
+      nonce: "c1b2c332-4cfb-4a0f-b8cc-ebe622aa0a5c".into(),
+    };
+    for extra in [
+      serde_json::json!({}),
+      serde_json::json!({ "site": "china" }),
+      serde_json::json!({ "site": "china", "senderId": "Logto", "endpoint": "" }),
+      serde_json::json!({ "site": null, "senderId": "" }),
+    ] {
+      let mut input = base.clone();
+      if let (Value::Object(input), Value::Object(extra)) = (&mut input, extra.clone()) {
+        input.extend(extra);
+      }
+      let Ok(parsed) = crate::config::aliyun::parse(&input) else {
+        panic!("config parses: {extra}")
+      };
+      let request = build_request(&parsed.config, &message);
+      assert_eq!(
+        request.url.as_str(),
+        "https://dysmsapi.aliyuncs.com/",
+        "{extra}"
+      );
+      assert_eq!(
+        request.headers,
+        vec![(
+          "content-type".to_owned(),
+          "application/x-www-form-urlencoded".to_owned()
+        )]
+      );
+      assert_eq!(String::from_utf8_lossy(&request.body), expected, "{extra}");
+    }
   }
 
   #[test]

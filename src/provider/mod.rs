@@ -2,6 +2,7 @@
 //! the rule table type, the answer envelope checks and the clock-skew wording.
 
 pub mod aliyun;
+pub mod aliyun_intl;
 pub mod tencent;
 
 use serde_json::Value;
@@ -14,6 +15,8 @@ use crate::transport::HttpResponse;
 pub enum Rule {
   Exact(&'static str, ErrorCode),
   Prefix(&'static str, ErrorCode),
+  /// Anywhere in the code (Aliyun's `*LIMIT_CONTROL*` family).
+  Contains(&'static str, ErrorCode),
 }
 
 pub fn classify(rules: &[Rule], code: &str) -> ErrorCode {
@@ -22,6 +25,7 @@ pub fn classify(rules: &[Rule], code: &str) -> ErrorCode {
     .find_map(|rule| match rule {
       Rule::Exact(exact, to) if code == *exact => Some(*to),
       Rule::Prefix(prefix, to) if code.starts_with(prefix) => Some(*to),
+      Rule::Contains(part, to) if code.contains(part) => Some(*to),
       _ => None,
     })
     .unwrap_or(ErrorCode::General)

@@ -351,6 +351,7 @@ mod tests {
         templates: vec![Template {
           usage_type: "Generic".into(),
           code: TemplateCode::Single("1234567".into()),
+          message: None,
         }],
         strict_phone_region_number_check: false,
         endpoint,
