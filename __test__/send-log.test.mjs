@@ -75,7 +75,9 @@ for (const [name, p] of Object.entries(providers)) {
       assert.ok(line[p.messageId].length > 0);
       assert.equal(typeof line.ms, 'number');
       assertClean(stderr);
-      assertClean(JSON.stringify(result));
+      // The value is the provider's answer as it came (Logto discards it);
+      // Tencent's repeats the number it sent to, so only the rest is checked.
+      assertClean(JSON.stringify({ ...result, value: undefined }));
     });
 
     it('a provider refusal writes one line with its outcome, Code and RequestId', async () => {

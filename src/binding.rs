@@ -15,6 +15,7 @@ use napi_derive::napi;
 
 use crate::config::{self, aliyun, tencent};
 use crate::outcome::{guard_json, Outcome};
+use crate::provider;
 use crate::send::{self, Finished};
 use crate::sign::{aliyun_rpc, tencent_tc3};
 use crate::transport::{self, HttpRequest};
@@ -61,13 +62,23 @@ pub fn tencent_parse_config(config_json: String) -> String {
 /// never rejects for a connector failure. `log` is the send's log line.
 #[napi]
 pub async fn aliyun_send(config_json: String, data_json: String) -> Result<String> {
-  Ok(isolate(async move { send::send_aliyun(&config_json, &data_json).await }).await)
+  Ok(
+    isolate(
+      async move { send::send_direct(&provider::aliyun::TYPE, &config_json, &data_json).await },
+    )
+    .await,
+  )
 }
 
 /// Sends one verification code through Tencent Cloud; same outcome document.
 #[napi]
 pub async fn tencent_send(config_json: String, data_json: String) -> Result<String> {
-  Ok(isolate(async move { send::send_tencent(&config_json, &data_json).await }).await)
+  Ok(
+    isolate(
+      async move { send::send_direct(&provider::tencent::TYPE, &config_json, &data_json).await },
+    )
+    .await,
+  )
 }
 
 /// Runs a send so that a panic inside it ends as a failure outcome instead of

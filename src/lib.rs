@@ -12,6 +12,7 @@ pub mod phone;
 #[cfg(test)]
 mod proptests;
 pub mod provider;
+pub mod refusal;
 pub mod send;
 pub mod send_log;
 pub mod sign;

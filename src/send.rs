@@ -1,24 +1,24 @@
-//! One send, start to end, for each provider: config, template, recipient and
-//! code checks (nothing is sent when any fails), signing, HTTP, the answer.
+//! One send through one provider account, start to end: config, template,
+//! recipient and code checks (nothing is sent when any fails), signing, HTTP,
+//! the answer. The direct connectors run it whole (`send_direct`); the router
+//! reads its own config and runs `attempt` once per account it tries.
 
 use std::sync::Arc;
 use std::time::Instant;
 
 use serde_json::Value;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
-use crate::config::aliyun::Site;
-use crate::config::cache::ConfigCache;
+use crate::config;
 use crate::config::shared::Common;
-use crate::config::{self, aliyun as aliyun_config, tencent as tencent_config, Issue, Parsed};
 use crate::error::{ConnectorError, ErrorCode};
 use crate::outcome::Outcome;
 use crate::phone;
-use crate::provider::{aliyun, aliyun_intl, tencent};
+use crate::provider::{Account, Checked, ProviderType};
+use crate::refusal::{Failure, Stage};
 use crate::send_log::{Receipt, SendLog};
-use crate::template::{self, Template};
-use crate::transport::{self, HttpRequest, HttpResponse};
+use crate::template;
+use crate::transport::{self, TransportError};
 
 /// Logto's `SendMessageData`, read leniently: what is wrong is reported in the
 /// order the checks run, not all at once.
@@ -62,16 +62,15 @@ pub fn read_data(json: &str) -> Result<SendData, ConnectorError> {
   })
 }
 
-/// What every send needs before anything provider-specific happens.
-struct Checked<'a> {
-  template: &'a Template,
-  to: &'a str,
-  code: &'a str,
-}
-
 /// Template, then recipient, then code: the first failure is the answer.
 fn check<'a>(common: &'a Common, data: &'a SendData) -> Result<Checked<'a>, ConnectorError> {
   let template = template::find(&common.templates, &data.message_type)?;
+  let (to, code) = check_recipient_and_code(data)?;
+  Ok(Checked { template, to, code })
+}
+
+/// The recipient and the code, checked: what every account would refuse alike.
+pub fn check_recipient_and_code(data: &SendData) -> Result<(&str, &str), ConnectorError> {
   let to = data.to.as_deref().unwrap_or("");
   phone::check_recipient(to)?;
   let code = data.code.as_deref().ok_or_else(|| {
@@ -80,21 +79,15 @@ fn check<'a>(common: &'a Common, data: &'a SendData) -> Result<Checked<'a>, Conn
       "The message payload has no code: only verification codes can be sent.",
     )
   })?;
-  Ok(Checked { template, to, code })
+  Ok((to, code))
 }
 
-static ALIYUN_CONFIGS: ConfigCache<aliyun_config::AliyunConfig> = ConfigCache::new();
-static TENCENT_CONFIGS: ConfigCache<tencent_config::TencentConfig> = ConfigCache::new();
-
-fn read_config<T>(
-  json: &str,
-  cache: &ConfigCache<T>,
-  parse: fn(&Value) -> Result<Parsed<T>, Vec<Issue>>,
-) -> Result<Arc<T>, Outcome> {
-  cache
+fn read_config(json: &str, provider: &ProviderType) -> Result<Arc<Box<dyn Account>>, Outcome> {
+  provider
+    .configs
     .get_or_parse(json, |text| {
       config::read_json(text)
-        .and_then(|value| parse(&value))
+        .and_then(|value| (provider.parse)(&value))
         .map(|parsed| parsed.config)
     })
     .map_err(Outcome::InvalidConfig)
@@ -112,7 +105,7 @@ impl Finished {
   }
 }
 
-/// What a provider's send path found out, for the log line.
+/// What the send path found out, for the log line.
 #[derive(Default)]
 struct Trace {
   /// The recipient's E.164 digits, once the recipient passed its checks.
@@ -120,144 +113,117 @@ struct Trace {
   receipt: Receipt,
 }
 
-/// Sends through Aliyun and reports it.
-pub async fn send_aliyun(config_json: &str, data_json: &str) -> Finished {
+/// Sends through one provider account, the direct connector of its type, and
+/// reports it.
+pub async fn send_direct(provider: &ProviderType, config_json: &str, data_json: &str) -> Finished {
   let started = Instant::now();
   let data = read_data(data_json);
   let mut trace = Trace::default();
-  let outcome = aliyun_flow(config_json, &data, &mut trace).await;
-  finish("aliyun", started, &data, outcome, &trace)
-}
-
-/// Sends through Tencent Cloud and reports it.
-pub async fn send_tencent(config_json: &str, data_json: &str) -> Finished {
-  let started = Instant::now();
-  let data = read_data(data_json);
-  let mut trace = Trace::default();
-  let outcome = tencent_flow(config_json, &data, &mut trace).await;
-  finish("tencent", started, &data, outcome, &trace)
-}
-
-fn finish(
-  provider: &str,
-  started: Instant,
-  data: &Result<SendData, ConnectorError>,
-  outcome: Outcome,
-  trace: &Trace,
-) -> Finished {
+  let outcome = direct_flow(provider, config_json, &data, &mut trace).await;
   let log = SendLog {
-    provider,
+    provider: provider.name,
+    account: None,
     usage_type: data.as_ref().map_or("", |d| d.message_type.as_str()),
     e164_digits: trace.e164_digits.as_deref(),
     outcome: outcome.code_str(),
     receipt: &trace.receipt,
-    ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    attempts: None,
+    ms: elapsed_ms(started),
   }
   .to_json();
   Finished { outcome, log }
 }
 
-async fn aliyun_flow(
-  config_json: &str,
-  data: &Result<SendData, ConnectorError>,
-  trace: &mut Trace,
-) -> Outcome {
-  let config = match read_config(config_json, &ALIYUN_CONFIGS, aliyun_config::parse) {
-    Ok(config) => config,
-    Err(outcome) => return outcome,
-  };
-  let request = data.as_ref().map_err(Clone::clone).and_then(|data| {
-    let checked = check(&config.common, data)?;
-    let strict = config.common.strict_phone_region_number_check;
-    trace.e164_digits = Some(e164_digits(checked.to, strict));
-    let timestamp = aliyun::format_timestamp(OffsetDateTime::now_utc());
-    let nonce = Uuid::new_v4().to_string();
-    if config.site == Site::International {
-      let message = aliyun_intl::Message {
-        template: checked.template,
-        to: checked.to,
-        code: checked.code,
-        timestamp,
-        nonce,
-      };
-      return aliyun_intl::build_request(&config, &message);
-    }
-    let message = aliyun::Message {
-      to: checked.to,
-      template_code: template::code_for(checked.template, checked.to, strict),
-      code: checked.code,
-      timestamp,
-      nonce,
-    };
-    Ok(aliyun::build_request(&config, &message))
-  });
-  let (interpret, receipt): (Interpret, ReadReceipt) = match config.site {
-    Site::China => (aliyun::interpret, aliyun::receipt),
-    Site::International => (aliyun_intl::interpret, aliyun_intl::receipt),
-  };
-  deliver(request, interpret, receipt, trace).await
+pub fn elapsed_ms(started: Instant) -> u64 {
+  u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
 
-async fn tencent_flow(
+async fn direct_flow(
+  provider: &ProviderType,
   config_json: &str,
   data: &Result<SendData, ConnectorError>,
   trace: &mut Trace,
 ) -> Outcome {
-  let config = match read_config(config_json, &TENCENT_CONFIGS, tencent_config::parse) {
-    Ok(config) => config,
+  let account = match read_config(config_json, provider) {
+    Ok(account) => account,
     Err(outcome) => return outcome,
   };
-  let request = data.as_ref().map_err(Clone::clone).and_then(|data| {
-    let checked = check(&config.common, data)?;
-    let strict = config.common.strict_phone_region_number_check;
-    let phone = phone::to_e164(checked.to, strict);
-    trace.e164_digits = Some(phone.strip_prefix('+').unwrap_or(&phone).to_owned());
-    let message = tencent::Message {
-      phone: &phone,
-      template_id: template::code_for(checked.template, checked.to, strict),
-      code: checked.code,
-      timestamp: OffsetDateTime::now_utc().unix_timestamp(),
-    };
-    tencent::build_request(&config, &message)
-  });
-  deliver(request, tencent::interpret, tencent::receipt, trace).await
+  let data = match data {
+    Ok(data) => data,
+    Err(error) => return error.clone().into(),
+  };
+  let message = match check(account.common(), data) {
+    Ok(message) => message,
+    Err(error) => return error.into(),
+  };
+  let strict = account.common().strict_phone_region_number_check;
+  trace.e164_digits = Some(e164_digits(message.to, strict));
+  let attempt = attempt(account.as_ref().as_ref(), &message).await;
+  trace.receipt = attempt.receipt;
+  match attempt.result {
+    Ok(answer) => Outcome::Sent(answer),
+    Err(failure) => failure.error.into(),
+  }
 }
 
 /// The recipient's E.164 digits (no `+`), by the same rules Tencent gets.
-fn e164_digits(to: &str, strict: bool) -> String {
+pub fn e164_digits(to: &str, strict: bool) -> String {
   let e164 = phone::to_e164(to, strict);
   e164.strip_prefix('+').unwrap_or(&e164).to_owned()
 }
 
-/// A provider's answer reader: the parsed success, or the classified error.
-type Interpret = fn(&HttpResponse) -> Result<Value, ConnectorError>;
-/// A provider's reader of the ids in a success answer.
-type ReadReceipt = fn(&Value) -> Receipt;
+/// What one account made of one message.
+pub struct Attempt {
+  /// The provider's answer as it came (JSON text its reader accepted), or
+  /// the failure.
+  pub result: Result<String, Failure>,
+  /// The provider's ids, from the answer or the error.
+  pub receipt: Receipt,
+}
 
-/// Sends a built request and reads the answer with the provider's rules.
-async fn deliver(
-  request: Result<HttpRequest, ConnectorError>,
-  interpret: Interpret,
-  receipt: ReadReceipt,
-  trace: &mut Trace,
-) -> Outcome {
-  let request = match request {
-    Ok(request) => request,
-    Err(error) => return error.into(),
-  };
-  let result = match transport::post(request).await {
-    Ok(response) => interpret(&response).map(|value| {
-      trace.receipt = receipt(&value);
-      // The reader parsed the body as JSON, so it is UTF-8; pass it on unchanged.
-      String::from_utf8_lossy(&response.body).into_owned()
-    }),
-    Err(error) => Err(error.into_connector_error()),
-  };
-  match result {
-    Ok(answer) => Outcome::Sent(answer),
-    Err(error) => {
-      trace.receipt = Receipt::from_error(&error);
-      error.into()
+/// Builds, signs and sends `message` through `account`, and reads the answer.
+pub async fn attempt(account: &dyn Account, message: &Checked<'_>) -> Attempt {
+  match try_send(account, message).await {
+    Ok((answer, value)) => Attempt {
+      receipt: account.receipt(&value),
+      result: Ok(answer),
+    },
+    Err(failure) => Attempt {
+      receipt: Receipt::from_error(&failure.error),
+      result: Err(failure),
+    },
+  }
+}
+
+async fn try_send(
+  account: &dyn Account,
+  message: &Checked<'_>,
+) -> Result<(String, Value), Failure> {
+  let request = account
+    .build_request(message, OffsetDateTime::now_utc())
+    .map_err(|error| Failure {
+      stage: Stage::NotSent,
+      error,
+    })?;
+  let response = transport::post(request).await.map_err(|error| Failure {
+    stage: transport_stage(&error),
+    error: error.into_connector_error(),
+  })?;
+  let value = account.read_answer(&response).map_err(|error| Failure {
+    stage: Stage::Answered,
+    error,
+  })?;
+  // The reader parsed the body as JSON, so it is UTF-8; pass it on unchanged.
+  Ok((String::from_utf8_lossy(&response.body).into_owned(), value))
+}
+
+/// How far a request got when the transport failed.
+pub fn transport_stage(error: &TransportError) -> Stage {
+  match error {
+    // The connection was never made, or the request never built.
+    TransportError::Connect { .. } | TransportError::Request(_) => Stage::NotSent,
+    TransportError::Timeout(_) | TransportError::AfterSend(_) | TransportError::TooLarge => {
+      Stage::MaybeSent
     }
   }
 }

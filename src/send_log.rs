@@ -39,13 +39,18 @@ impl Receipt {
 
 /// One send's facts, as the send path knows them at the end.
 pub struct SendLog<'a> {
+  /// The provider type (`aliyun`, `tencent`) that sent, or last failed.
   pub provider: &'a str,
+  /// Router: the `name` of that account.
+  pub account: Option<&'a str>,
   pub usage_type: &'a str,
   /// E.164 digits of the recipient (no `+`), when it was a phone number.
   pub e164_digits: Option<&'a str>,
   /// `sent`, or the ConnectorErrorCodes value.
   pub outcome: &'a str,
   pub receipt: &'a Receipt,
+  /// Router: each account tried, in order.
+  pub attempts: Option<Value>,
   pub ms: u64,
 }
 
@@ -54,6 +59,9 @@ impl SendLog<'_> {
   pub fn to_json(&self) -> String {
     let mut line = Map::new();
     line.insert("provider".into(), self.provider.into());
+    if let Some(account) = self.account {
+      line.insert("account".into(), account.into());
+    }
     line.insert("usageType".into(), self.usage_type.into());
     line.insert(
       "country".into(),
@@ -70,6 +78,9 @@ impl SendLog<'_> {
     }
     if let Some((key, id)) = &receipt.message_id {
       line.insert((*key).into(), id.as_str().into());
+    }
+    if let Some(attempts) = &self.attempts {
+      line.insert("attempts".into(), attempts.clone());
     }
     line.insert("ms".into(), self.ms.into());
     Value::Object(line).to_string()
@@ -112,10 +123,12 @@ mod tests {
     };
     let line = SendLog {
       provider: "aliyun",
+      account: None,
       usage_type: "SignIn",
       e164_digits: Some("8613812345678"),
       outcome: "sent",
       receipt: &receipt,
+      attempts: None,
       ms: 12,
     }
     .to_json();

@@ -6,16 +6,80 @@ use serde_json::Value;
 use time::macros::format_description;
 use time::OffsetDateTime;
 
+use uuid::Uuid;
+
 use super::{
-  classify, clock_skew_description, envelope, invalid_shape, provider_error, str_field, Rule,
+  aliyun_intl, boxed, classify, clock_skew_description, envelope, invalid_shape, provider_error,
+  str_field, Account, Checked, ProviderType, Rule,
 };
-use crate::config::aliyun::AliyunConfig;
+use crate::config::aliyun::{self as aliyun_config, AliyunConfig, Site};
+use crate::config::cache::ConfigCache;
+use crate::config::shared::Common;
 use crate::error::{ConnectorError, ErrorCode};
 use crate::send_log::Receipt;
 use crate::sign::aliyun_rpc;
+use crate::template;
 use crate::transport::{HttpRequest, HttpResponse};
 
 pub(super) const PROVIDER: &str = "Aliyun SMS";
+
+static CONFIGS: ConfigCache<Box<dyn Account>> = ConfigCache::new();
+
+/// Aliyun SMS accounts of both sites (the site decides the API).
+pub static TYPE: ProviderType = ProviderType {
+  name: "aliyun",
+  parse: |value| boxed(aliyun_config::parse(value)),
+  general_refusals: &[CLOCK_SKEW_CODE],
+  configs: &CONFIGS,
+};
+
+impl Account for AliyunConfig {
+  fn common(&self) -> &Common {
+    &self.common
+  }
+
+  fn build_request(
+    &self,
+    message: &Checked<'_>,
+    now: OffsetDateTime,
+  ) -> Result<HttpRequest, ConnectorError> {
+    let timestamp = format_timestamp(now);
+    let nonce = Uuid::new_v4().to_string();
+    if self.site == Site::International {
+      let message = aliyun_intl::Message {
+        template: message.template,
+        to: message.to,
+        code: message.code,
+        timestamp,
+        nonce,
+      };
+      return aliyun_intl::build_request(self, &message);
+    }
+    let strict = self.common.strict_phone_region_number_check;
+    let message = Message {
+      to: message.to,
+      template_code: template::code_for(message.template, message.to, strict),
+      code: message.code,
+      timestamp,
+      nonce,
+    };
+    Ok(build_request(self, &message))
+  }
+
+  fn read_answer(&self, response: &HttpResponse) -> Result<Value, ConnectorError> {
+    match self.site {
+      Site::China => interpret(response),
+      Site::International => aliyun_intl::interpret(response),
+    }
+  }
+
+  fn receipt(&self, answer: &Value) -> Receipt {
+    match self.site {
+      Site::China => receipt(answer),
+      Site::International => aliyun_intl::receipt(answer),
+    }
+  }
+}
 
 use ErrorCode::*;
 const RULES: &[Rule] = &[
@@ -43,7 +107,7 @@ const RULES: &[Rule] = &[
   // InvalidTimeStamp.Expired stays General: handled with a clock message below.
 ];
 
-const CLOCK_SKEW_CODE: &str = "InvalidTimeStamp.Expired";
+pub(super) const CLOCK_SKEW_CODE: &str = "InvalidTimeStamp.Expired";
 
 pub fn classify_code(code: &str) -> ErrorCode {
   classify(RULES, code)

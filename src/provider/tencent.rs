@@ -8,13 +8,20 @@ use secrecy::ExposeSecret;
 use serde::Serialize;
 use serde_json::Value;
 
+use time::OffsetDateTime;
+
 use super::{
-  classify, clock_skew_description, envelope, invalid_shape, provider_error, str_field, Rule,
+  boxed, classify, clock_skew_description, envelope, invalid_shape, provider_error, str_field,
+  Account, Checked, ProviderType, Rule,
 };
-use crate::config::tencent::TencentConfig;
+use crate::config::cache::ConfigCache;
+use crate::config::shared::Common;
+use crate::config::tencent::{self as tencent_config, TencentConfig};
 use crate::error::{ConnectorError, ErrorCode};
+use crate::phone;
 use crate::send_log::Receipt;
 use crate::sign::tencent_tc3::{self, Tc3Input};
+use crate::template;
 use crate::transport::{HttpRequest, HttpResponse};
 
 const PROVIDER: &str = "Tencent Cloud SMS";
@@ -22,6 +29,49 @@ const PROVIDER: &str = "Tencent Cloud SMS";
 pub const CONTENT_TYPE: &str = "application/json; charset=utf-8";
 const CLOCK_SKEW_CODE: &str = "AuthFailure.SignatureExpire";
 const ARREARS_CODE: &str = "UnauthorizedOperation.SerivceSuspendDueToArrears";
+/// The destination country is blocked for this SdkAppId: not a rate, so
+/// `general`; but nothing was sent.
+const COUNTRY_BLOCKED_CODE: &str = "LimitExceeded.AppCountryOrRegionInBlacklist";
+
+static CONFIGS: ConfigCache<Box<dyn Account>> = ConfigCache::new();
+
+/// Tencent Cloud SMS accounts (China and international sites alike).
+pub static TYPE: ProviderType = ProviderType {
+  name: "tencent",
+  parse: |value| boxed(tencent_config::parse(value)),
+  general_refusals: &[CLOCK_SKEW_CODE, COUNTRY_BLOCKED_CODE],
+  configs: &CONFIGS,
+};
+
+impl Account for TencentConfig {
+  fn common(&self) -> &Common {
+    &self.common
+  }
+
+  fn build_request(
+    &self,
+    message: &Checked<'_>,
+    now: OffsetDateTime,
+  ) -> Result<HttpRequest, ConnectorError> {
+    let strict = self.common.strict_phone_region_number_check;
+    let phone = phone::to_e164(message.to, strict);
+    let message = Message {
+      phone: &phone,
+      template_id: template::code_for(message.template, message.to, strict),
+      code: message.code,
+      timestamp: now.unix_timestamp(),
+    };
+    build_request(self, &message)
+  }
+
+  fn read_answer(&self, response: &HttpResponse) -> Result<Value, ConnectorError> {
+    interpret(response)
+  }
+
+  fn receipt(&self, answer: &Value) -> Receipt {
+    receipt(answer)
+  }
+}
 
 use ErrorCode::*;
 const RULES: &[Rule] = &[
@@ -38,7 +88,7 @@ const RULES: &[Rule] = &[
     InvalidRequestParameters,
   ),
   // Not a rate: the destination country is blocked for this app.
-  Rule::Exact("LimitExceeded.AppCountryOrRegionInBlacklist", General),
+  Rule::Exact(COUNTRY_BLOCKED_CODE, General),
   Rule::Prefix("LimitExceeded.", RateLimitExceeded),
   Rule::Exact("LimitExceeded", RateLimitExceeded),
   Rule::Prefix("RequestLimitExceeded", RateLimitExceeded),
