@@ -16,6 +16,7 @@ use napi_derive::napi;
 use crate::config::{self, aliyun, tencent};
 use crate::outcome::{guard_json, Outcome};
 use crate::provider;
+use crate::router;
 use crate::send::{self, Finished};
 use crate::sign::{aliyun_rpc, tencent_tc3};
 use crate::transport::{self, HttpRequest};
@@ -79,6 +80,19 @@ pub async fn tencent_send(config_json: String, data_json: String) -> Result<Stri
     )
     .await,
   )
+}
+
+/// The routing connector's guard, same shape as `aliyunParseConfig`.
+#[napi(catch_unwind)]
+pub fn router_parse_config(config_json: String) -> String {
+  guard_json(&config::read_json(&config_json).and_then(|v| router::config::parse(&v)))
+}
+
+/// Sends one verification code through the routing connector: routing and
+/// every attempt happen here, in one call; same outcome document.
+#[napi]
+pub async fn router_send(config_json: String, data_json: String) -> Result<String> {
+  Ok(isolate(async move { router::send(&config_json, &data_json).await }).await)
 }
 
 /// Runs a send so that a panic inside it ends as a failure outcome instead of

@@ -13,6 +13,7 @@ pub mod phone;
 mod proptests;
 pub mod provider;
 pub mod refusal;
+pub mod router;
 pub mod send;
 pub mod send_log;
 pub mod sign;

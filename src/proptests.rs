@@ -82,6 +82,26 @@ proptest! {
   }
 
   #[test]
+  fn router_guard_never_panics(
+    config in any_json(),
+    name in prop_oneof![Just(json!("a")), any_json()],
+    kind in prop_oneof![Just(json!("aliyun")), Just(json!("tencent")), any_json()],
+    prefixes in prop_oneof![Just(json!(["86", "*"])), any_json()],
+    uses in prop_oneof![Just(json!(["a"])), any_json()],
+    failover in any_json(),
+  ) {
+    let input = json!({
+      "providers": [{ "name": name, "type": kind, "config": config }],
+      "routes": [{ "prefixes": prefixes, "use": uses }],
+      "failover": failover,
+    });
+    match crate::router::config::parse(&input) {
+      Ok(parsed) => prop_assert!(!parsed.config.routes.is_empty()),
+      Err(issues) => prop_assert!(issues.iter().all(|i| !i.message.is_empty())),
+    }
+  }
+
+  #[test]
   fn provider_answers_never_panic(status in 100u16..600, body in prop_oneof![
     any_json().prop_map(|v| v.to_string().into_bytes()),
     any_json().prop_map(|v| json!({ "Response": v }).to_string().into_bytes()),

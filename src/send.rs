@@ -121,7 +121,7 @@ pub async fn send_direct(provider: &ProviderType, config_json: &str, data_json: 
   let mut trace = Trace::default();
   let outcome = direct_flow(provider, config_json, &data, &mut trace).await;
   let log = SendLog {
-    provider: provider.name,
+    provider: Some(provider.name),
     account: None,
     usage_type: data.as_ref().map_or("", |d| d.message_type.as_str()),
     e164_digits: trace.e164_digits.as_deref(),

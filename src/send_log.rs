@@ -39,8 +39,9 @@ impl Receipt {
 
 /// One send's facts, as the send path knows them at the end.
 pub struct SendLog<'a> {
-  /// The provider type (`aliyun`, `tencent`) that sent, or last failed.
-  pub provider: &'a str,
+  /// The provider type (`aliyun`, `tencent`) that sent, or last failed;
+  /// none when no account was tried (router).
+  pub provider: Option<&'a str>,
   /// Router: the `name` of that account.
   pub account: Option<&'a str>,
   pub usage_type: &'a str,
@@ -122,7 +123,7 @@ mod tests {
       message_id: Some(("BizId", "900^0".into())),
     };
     let line = SendLog {
-      provider: "aliyun",
+      provider: Some("aliyun"),
       account: None,
       usage_type: "SignIn",
       e164_digits: Some("8613812345678"),
