@@ -8,6 +8,13 @@ export declare const createAliyunSmsConnector: CreateConnector<SmsConnector>;
 /** Logto connector factory for Tencent Cloud SMS (id `tencent-short-message-service`). */
 export declare const createTencentSmsConnector: CreateConnector<SmsConnector>;
 
+/**
+ * Logto connector factory for the SMS router (id `sms-router-native`): one SMS
+ * connector over several Aliyun and Tencent Cloud accounts, routed by the
+ * recipient's number, with failover after definite refusals.
+ */
+export declare const createSmsRouterConnector: CreateConnector<SmsConnector>;
+
 /** Every stage of an Aliyun RPC signature v1 (HMAC-SHA1). */
 export interface AliyunRpcSignature {
   canonicalizedQueryString: string;

@@ -1,8 +1,9 @@
-// The package's public entry: both connector factories and the signers.
+// The package's public entry: the connector factories and the signers.
 import { native } from './js/native.js';
 
 export { createAliyunSmsConnector } from './js/aliyun.js';
 export { createTencentSmsConnector } from './js/tencent.js';
+export { createSmsRouterConnector } from './js/router.js';
 
 /** Aliyun RPC signature v1 over request parameters (every stage returned). */
 export const signAliyunRpc = (method, params, accessKeySecret) =>

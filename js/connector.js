@@ -19,11 +19,12 @@ export const toConnectorError = (outcome) =>
 
 /**
  * @param {{ metadata: object, parseConfig: (json: string) => string,
- *           send: (configJson: string, dataJson: string) => Promise<string> }} provider
+ *           send: (configJson: string, dataJson: string) => Promise<string>,
+ *           configSchema?: object }} provider
  */
-export const defineSmsConnector = ({ metadata, parseConfig, send }) => {
+export const defineSmsConnector = ({ metadata, parseConfig, send, configSchema = CONFIG_SCHEMA }) => {
   // Built once per process: Logto calls createConnector on every lookup.
-  const configGuard = createGuard(parseConfig);
+  const configGuard = createGuard(parseConfig, configSchema);
 
   return async ({ getConfig }) => ({
     metadata,
@@ -33,7 +34,7 @@ export const defineSmsConnector = ({ metadata, parseConfig, send }) => {
       let outcome;
       try {
         const config = inputConfig ?? (await getConfig(metadata.id));
-        outcome = JSON.parse(await send(encode(config, CONFIG_SCHEMA), encode(data, DATA_SCHEMA)));
+        outcome = JSON.parse(await send(encode(config, configSchema), encode(data, DATA_SCHEMA)));
       } catch (error) {
         // Nothing reached the native send (no config from Logto, an addon that
         // cannot load): the line still says a send was asked for and failed.

@@ -26,6 +26,17 @@ export const CONFIG_SCHEMA = {
   site: null,
   senderId: null,
 };
+/**
+ * The routing connector's config: each account's `config` is read like a
+ * direct connector's, plus `limits` (only so the guard can say it belongs at
+ * the top level).
+ */
+export const ROUTER_CONFIG_SCHEMA = {
+  providers: { '[]': { name: null, type: null, config: { ...CONFIG_SCHEMA, limits: null } } },
+  routes: { '[]': { prefixes: { '[]': null }, use: { '[]': null } } },
+  strictPhoneRegionNumberCheck: null,
+  failover: { refusals: null, coolDownSeconds: null },
+};
 /** The part of Logto's SendMessageData the send path reads. */
 export const DATA_SCHEMA = { to: null, type: null, payload: { code: null } };
 

@@ -34,10 +34,13 @@ export class GuardError extends Error {
   }
 }
 
-/** @param {(json: string) => string} parseNative the native `*ParseConfig` export */
-export const createGuard = (parseNative) => {
+/**
+ * @param {(json: string) => string} parseNative the native `*ParseConfig` export
+ * @param {object} schema the keys `encode` reads (CONFIG_SCHEMA for the direct connectors)
+ */
+export const createGuard = (parseNative, schema = CONFIG_SCHEMA) => {
   const safeParse = (input) => {
-    const result = JSON.parse(parseNative(encode(input, CONFIG_SCHEMA)));
+    const result = JSON.parse(parseNative(encode(input, schema)));
     return result.success
       ? { success: true, data: result.data }
       : { success: false, error: new GuardError(result.issues) };

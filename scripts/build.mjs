@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm install / npm run build: builds the native addon in release mode for every
-// Linux target Logto runs on, then assembles the two Logto connector folders.
+// Linux target Logto runs on, then assembles the Logto connector folders.
 //
 // Targets (each a full build, about 75-90 s on 2 cores):
 //   linux-x64-gnu    glibc >= 2.17 (cargo-zigbuild against a 2.17 floor: Debian 8+, Ubuntu 14.04+, RHEL 7+)
@@ -126,6 +126,7 @@ const buildNative = () => {
 const connectors = [
   { provider: 'aliyun', name: 'connector-aliyun-sms-native', description: 'Aliyun SMS connector for Logto, native (Rust) implementation.' },
   { provider: 'tencent', name: 'connector-tencent-sms-native', description: 'Tencent Cloud SMS connector for Logto, native (Rust) implementation.' },
+  { provider: 'router', name: 'connector-sms-router-native', description: 'SMS router connector for Logto: several Aliyun and Tencent Cloud SMS accounts, routed by number, with failover; native (Rust) implementation.' },
 ];
 /**
  * The glue as one ESM file per connector folder: Logto imports every connector

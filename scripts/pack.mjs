@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
 
-for (const name of ['connector-aliyun-sms-native', 'connector-tencent-sms-native']) {
+for (const name of ['connector-aliyun-sms-native', 'connector-tencent-sms-native', 'connector-sms-router-native']) {
   const folder = path.join(dist, name);
   if (!existsSync(path.join(folder, 'package.json'))) {
     console.error(`[pack] ${path.relative(root, folder)} is missing: run npm install (or npm run build) first.`);

@@ -9,6 +9,7 @@ import {
 
 import {
   createAliyunSmsConnector,
+  createSmsRouterConnector,
   createTencentSmsConnector,
   signAliyunRpc,
   signTencentTc3,
@@ -16,7 +17,7 @@ import {
   type Tc3Signature,
 } from '../../index.js';
 
-const factories: Array<CreateConnector<SmsConnector>> = [createAliyunSmsConnector, createTencentSmsConnector];
+const factories: Array<CreateConnector<SmsConnector>> = [createAliyunSmsConnector, createTencentSmsConnector, createSmsRouterConnector];
 
 export const useLikeLogto = async (): Promise<unknown[]> => {
   const results: unknown[] = [];
@@ -46,3 +47,5 @@ export const signatures: string[] = [rpc.signature, tc3.authorization];
 
 // @ts-expect-error: a factory needs getConfig
 export const wrong = createAliyunSmsConnector({});
+// @ts-expect-error: the router's factory too
+export const wrongRouter = createSmsRouterConnector({});
