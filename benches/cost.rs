@@ -74,7 +74,11 @@ fn main() {
   let aliyun_cache = ConfigCache::new();
   let tencent_cache = ConfigCache::new();
   time("aliyun config, cached", || {
-    black_box(aliyun_cache.get_or_parse(&aliyun_json, parse_aliyun).is_ok());
+    black_box(
+      aliyun_cache
+        .get_or_parse(&aliyun_json, parse_aliyun)
+        .is_ok(),
+    );
   });
   let (Ok(a), Ok(t)) = (
     aliyun_cache.get_or_parse(&aliyun_json, parse_aliyun),
@@ -111,10 +115,18 @@ fn main() {
   };
   let tencent_answer = HttpResponse { status: 200, body: br#"{"Response":{"SendStatusSet":[{"SerialNo":"1","PhoneNumber":"+8613812345678","Fee":1,"SessionContext":"","Code":"Ok","Message":"send success","IsoCode":"CN"}],"RequestId":"r"}}"#.to_vec() };
   time("aliyun answer", || {
-    black_box(aliyun::interpret(&aliyun_answer).map(|v| aliyun::receipt(&v)).is_ok());
+    black_box(
+      aliyun::interpret(&aliyun_answer)
+        .map(|v| aliyun::receipt(&v))
+        .is_ok(),
+    );
   });
   time("tencent answer", || {
-    black_box(tencent::interpret(&tencent_answer).map(|v| tencent::receipt(&v)).is_ok());
+    black_box(
+      tencent::interpret(&tencent_answer)
+        .map(|v| tencent::receipt(&v))
+        .is_ok(),
+    );
   });
   let receipt = Receipt {
     code: Some("OK".into()),
