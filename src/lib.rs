@@ -4,6 +4,7 @@
 //! knows about N-API; everything else is plain Rust and unit-tested as such.
 
 pub mod binding;
+pub mod calling_code;
 pub mod config;
 pub mod error;
 pub mod outcome;
