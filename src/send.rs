@@ -11,6 +11,7 @@ use crate::config::cache::ConfigCache;
 use crate::config::shared::Common;
 use crate::config::{self, aliyun as aliyun_config, tencent as tencent_config, Issue, Parsed};
 use crate::error::{ConnectorError, ErrorCode};
+use crate::limits;
 use crate::outcome::Outcome;
 use crate::phone;
 use crate::provider::{aliyun, tencent};
@@ -24,6 +25,8 @@ pub struct SendData {
   pub to: Option<String>,
   pub message_type: String,
   pub code: Option<String>,
+  /// The end user's address (Logto's top-level `ip`): keys the per-IP budget.
+  pub ip: Option<String>,
 }
 
 pub fn read_data(json: &str) -> Result<SendData, ConnectorError> {
@@ -46,6 +49,7 @@ pub fn read_data(json: &str) -> Result<SendData, ConnectorError> {
     // as the official lookup would.
     message_type: text(value.get("type")).unwrap_or_default(),
     code: text(value.get("payload").and_then(|p| p.get("code"))),
+    ip: text(value.get("ip")),
   })
 }
 
@@ -70,6 +74,23 @@ fn check<'a>(common: &'a Common, data: &'a SendData) -> Result<Checked<'a>, Conn
   Ok(Checked { template, to, code })
 }
 
+/// The send limits (CONTRACT §9): after the checks above pass, before anything
+/// is built or sent. A send those checks refuse is neither limited nor counted
+/// (the caller reports the checks' own error).
+async fn admit(
+  common: &Common,
+  data: &Result<SendData, ConnectorError>,
+) -> Result<(), ConnectorError> {
+  let (Some(limits), Ok(data)) = (&common.limits, data) else {
+    return Ok(());
+  };
+  let Ok(checked) = check(common, data) else {
+    return Ok(());
+  };
+  let e164 = phone::to_e164(checked.to, common.strict_phone_region_number_check);
+  limits::check_and_count(limits, &e164, data.ip.as_deref()).await
+}
+
 static ALIYUN_CONFIGS: ConfigCache<aliyun_config::AliyunConfig> = ConfigCache::new();
 static TENCENT_CONFIGS: ConfigCache<tencent_config::TencentConfig> = ConfigCache::new();
 
@@ -92,7 +113,11 @@ pub async fn send_aliyun(config_json: &str, data_json: &str) -> Outcome {
     Ok(config) => config,
     Err(outcome) => return outcome,
   };
-  let request = read_data(data_json).and_then(|data| {
+  let data = read_data(data_json);
+  if let Err(error) = admit(&config, &data).await {
+    return error.into();
+  }
+  let request = data.and_then(|data| {
     let checked = check(&config, &data)?;
     let message = aliyun::Message {
       to: checked.to,
@@ -115,7 +140,11 @@ pub async fn send_tencent(config_json: &str, data_json: &str) -> Outcome {
     Ok(config) => config,
     Err(outcome) => return outcome,
   };
-  let request = read_data(data_json).and_then(|data| {
+  let data = read_data(data_json);
+  if let Err(error) = admit(&config.common, &data).await {
+    return error.into();
+  }
+  let request = data.and_then(|data| {
     let checked = check(&config.common, &data)?;
     let strict = config.common.strict_phone_region_number_check;
     let phone = phone::to_e164(checked.to, strict);
