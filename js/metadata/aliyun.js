@@ -1,7 +1,7 @@
 // Aliyun SMS connector metadata. Everything before the added form items reproduces
 // the official connector's metadata exactly (id, names, descriptions, form items,
 // defaults): Logto matches stored configs by id, and the console renders these items.
-import { endpointFormItem, strictPhoneRegionFormItem, templatesFormItem, timeoutFormItem } from './shared.js';
+import { endpointFormItem, limitsFormItem, strictPhoneRegionFormItem, templatesFormItem, timeoutFormItem } from './shared.js';
 
 export default {
   "id": "aliyun-short-message-service",
@@ -49,5 +49,6 @@ export default {
     // Added by this package:
     endpointFormItem('https://dysmsapi.aliyuncs.com/', 'International-site accounts may need https://dysmsapi.ap-southeast-1.aliyuncs.com/.'),
     timeoutFormItem,
+    limitsFormItem,
   ]
 };
