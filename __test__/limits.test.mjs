@@ -174,7 +174,9 @@ for (const [name, provider] of Object.entries(providers)) {
       assertRefused(antigua, 'invalid_request_parameters');
       assert.equal(antigua.data.errorDescription, 'SMS to +1 is not enabled');
       assert.equal(simulator.requests.length, 0);
-      assert.equal(await attempt(connector, message('12025550123'), config), 'sent');
+      // Allowed through to the provider (whose own answer, for a +1 number on the
+      // China-site simulator, is not the point here).
+      await attempt(connector, message('12025550123'), config);
       assert.equal(simulator.requests.length, 1);
     });
 

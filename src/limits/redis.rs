@@ -18,7 +18,7 @@
 //! The URL's password never leaves this module: error texts are scrubbed of
 //! it and log lines name the store as `scheme://host:port/db`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{LazyLock, Mutex, PoisonError};
@@ -163,8 +163,10 @@ fn describe(target: &RedisTarget, error: &RedisError) -> String {
   target.scrub(&problem)
 }
 
-/// Whether the last store operation failed, for the "reachable again" line.
-static FAILING: AtomicBool = AtomicBool::new(false);
+/// The stores whose last operation failed, for the "answers again" line; the
+/// flag spares every successful send the lock while none is failing.
+static ANY_FAILING: AtomicBool = AtomicBool::new(false);
+static FAILING: LazyLock<Mutex<HashSet<String>>> = LazyLock::new(|| Mutex::new(HashSet::new()));
 
 struct Throttle {
   last: Instant,
@@ -176,7 +178,11 @@ static WARNINGS: Mutex<Option<Throttle>> = Mutex::new(None);
 /// One warning line on stderr for a failed store operation, at most one per
 /// [`WARN_EVERY`] (the next one says how many were not written).
 pub fn warn(store: &str, error: &StoreError, policy: OnStoreError) {
-  FAILING.store(true, Ordering::Relaxed);
+  {
+    let mut failing = FAILING.lock().unwrap_or_else(PoisonError::into_inner);
+    failing.insert(store.to_owned());
+    ANY_FAILING.store(true, Ordering::Relaxed);
+  }
   let now = Instant::now();
   let suppressed = {
     let mut throttle = WARNINGS.lock().unwrap_or_else(PoisonError::into_inner);
@@ -210,7 +216,16 @@ pub fn warn(store: &str, error: &StoreError, policy: OnStoreError) {
 
 /// After failures, one line when the store answers again.
 fn recovered(target: &RedisTarget) {
-  if FAILING.swap(false, Ordering::Relaxed) {
+  if !ANY_FAILING.load(Ordering::Relaxed) {
+    return;
+  }
+  let was_failing = {
+    let mut failing = FAILING.lock().unwrap_or_else(PoisonError::into_inner);
+    let was_failing = failing.remove(&target.shown);
+    ANY_FAILING.store(!failing.is_empty(), Ordering::Relaxed);
+    was_failing
+  };
+  if was_failing {
     log(json!({
       "level": "info",
       "source": "logto-sms-native",
