@@ -132,7 +132,7 @@ export function behaviourSuite({ provider, impl, createConnector, simulator, con
       assert.deepEqual(nativeRest, officialRest);
       assert.deepEqual(nativeItems.slice(0, n), officialItems);
       const extra = nativeItems.slice(n).map((item) => item.key);
-      assert.deepEqual(extra, aliyun ? ['endpoint', 'timeoutMs'] : ['strictPhoneRegionNumberCheck', 'endpoint', 'timeoutMs']);
+      assert.deepEqual(extra, aliyun ? ['endpoint', 'timeoutMs', 'limits'] : ['strictPhoneRegionNumberCheck', 'endpoint', 'timeoutMs', 'limits']);
       assert.equal(connector.type, 'Sms');
     });
 

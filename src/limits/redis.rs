@@ -236,6 +236,10 @@ fn recovered(target: &RedisTarget) {
 }
 
 fn log(line: serde_json::Value) {
+  // One write call per line: stderr is unbuffered, and a line written in
+  // pieces could interleave with what Node writes to the same descriptor.
+  let mut text = line.to_string();
+  text.push('\n');
   // A closed or full stderr must not fail a send.
-  let _ = writeln!(std::io::stderr().lock(), "{line}");
+  let _ = std::io::stderr().write_all(text.as_bytes());
 }
