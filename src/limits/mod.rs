@@ -155,8 +155,10 @@ pub fn counters(limits: &Limits, code: Option<&str>, ip: Option<&str>) -> Vec<Co
       });
     }
   };
-  if let Some(ip) = ip.and_then(ip_subject) {
-    add(Kind::PerIp, &limits.per_ip, Some(&ip));
+  if limits.per_ip.is_some() {
+    if let Some(ip) = ip.and_then(ip_subject) {
+      add(Kind::PerIp, &limits.per_ip, Some(&ip));
+    }
   }
   // Numbers without an assigned calling code share one counter.
   add(
