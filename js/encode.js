@@ -13,6 +13,15 @@
 
 /** Which keys to read at each level; `'[]'` is the element of an array; null is a leaf. */
 const TEMPLATE = { type: null, usageType: null, templateCode: { china: null, overseas: null }, message: null };
+const BUDGET = { max: null, windowSeconds: null };
+const LIMITS = {
+  countries: { allow: { '[]': null }, deny: { '[]': null } },
+  perIp: BUDGET,
+  perCountry: BUDGET,
+  global: BUDGET,
+  redisUrl: null,
+  onStoreError: null,
+};
 export const CONFIG_SCHEMA = {
   accessKeyId: null,
   accessKeySecret: null,
@@ -25,9 +34,10 @@ export const CONFIG_SCHEMA = {
   timeoutMs: null,
   site: null,
   senderId: null,
+  limits: LIMITS,
 };
 /** The part of Logto's SendMessageData the send path reads. */
-export const DATA_SCHEMA = { to: null, type: null, payload: { code: null } };
+export const DATA_SCHEMA = { to: null, type: null, payload: { code: null }, ip: null };
 
 const tag = (type) => `{"\\u0000jsType":"${type}"}`;
 

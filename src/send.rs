@@ -13,6 +13,7 @@ use crate::config::cache::ConfigCache;
 use crate::config::shared::Common;
 use crate::config::{self, aliyun as aliyun_config, tencent as tencent_config, Issue, Parsed};
 use crate::error::{ConnectorError, ErrorCode};
+use crate::limits;
 use crate::outcome::Outcome;
 use crate::phone;
 use crate::provider::{aliyun, aliyun_intl, tencent};
@@ -26,6 +27,8 @@ pub struct SendData {
   pub to: Option<String>,
   pub message_type: String,
   pub code: Option<String>,
+  /// The end user's address (Logto's top-level `ip`): keys the per-IP budget.
+  pub ip: Option<String>,
 }
 
 /// Redacted: the recipient and the code are what an attacker wants.
@@ -59,6 +62,7 @@ pub fn read_data(json: &str) -> Result<SendData, ConnectorError> {
     // as the official lookup would.
     message_type: text(value.get("type")).unwrap_or_default(),
     code: text(value.get("payload").and_then(|p| p.get("code"))),
+    ip: text(value.get("ip")),
   })
 }
 
@@ -81,6 +85,32 @@ fn check<'a>(common: &'a Common, data: &'a SendData) -> Result<Checked<'a>, Conn
     )
   })?;
   Ok(Checked { template, to, code })
+}
+
+/// The send limits (CONTRACT §9): after the checks above pass, before anything
+/// is built or sent. A send those checks refuse is neither limited nor counted
+/// (the caller reports the checks' own error).
+/// The send limits (CONTRACT §9), checked and counted before anything is
+/// built or sent. Data that fails its own checks is not counted: its error
+/// comes next. The recipient it finds is the log line's.
+async fn admit(
+  common: &Common,
+  data: &Result<SendData, ConnectorError>,
+  trace: &mut Trace,
+) -> Result<(), ConnectorError> {
+  let Ok(data) = data else {
+    return Ok(());
+  };
+  let Ok(checked) = check(common, data) else {
+    return Ok(());
+  };
+  let e164 = e164_digits(checked.to, common.strict_phone_region_number_check);
+  let admitted = match &common.limits {
+    Some(limits) => limits::check_and_count(limits, &e164, data.ip.as_deref()).await,
+    None => Ok(()),
+  };
+  trace.e164_digits = Some(e164);
+  admitted
 }
 
 static ALIYUN_CONFIGS: ConfigCache<aliyun_config::AliyunConfig> = ConfigCache::new();
@@ -166,10 +196,12 @@ async fn aliyun_flow(
     Ok(config) => config,
     Err(outcome) => return outcome,
   };
+  if let Err(error) = admit(&config.common, data, trace).await {
+    return error.into();
+  }
   let request = data.as_ref().map_err(Clone::clone).and_then(|data| {
     let checked = check(&config.common, data)?;
     let strict = config.common.strict_phone_region_number_check;
-    trace.e164_digits = Some(e164_digits(checked.to, strict));
     let timestamp = aliyun::format_timestamp(OffsetDateTime::now_utc());
     let nonce = Uuid::new_v4().to_string();
     if config.site == Site::International {
@@ -207,11 +239,13 @@ async fn tencent_flow(
     Ok(config) => config,
     Err(outcome) => return outcome,
   };
+  if let Err(error) = admit(&config.common, data, trace).await {
+    return error.into();
+  }
   let request = data.as_ref().map_err(Clone::clone).and_then(|data| {
     let checked = check(&config.common, data)?;
     let strict = config.common.strict_phone_region_number_check;
     let phone = phone::to_e164(checked.to, strict);
-    trace.e164_digits = Some(phone.strip_prefix('+').unwrap_or(&phone).to_owned());
     let message = tencent::Message {
       phone: &phone,
       template_id: template::code_for(checked.template, checked.to, strict),
