@@ -11,7 +11,7 @@
 //
 // "Redis adds" is p50(refused by Redis) − p50(refused by country): the round
 // trip and the script, with nothing else in between. The in-process check is
-// also timed alone in Rust: `cargo test --release --lib limits_cost -- --ignored --nocapture`.
+// also timed alone in Rust: `npm run bench:cost` (benches/cost.rs).
 //
 // Options: --n N timed sends per scenario and round (default 2000), --rounds R (default 3).
 import { spawn } from 'node:child_process';

@@ -8,7 +8,8 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use logto_sms_native::config::cache::ConfigCache;
-use logto_sms_native::config::{self, aliyun as aliyun_config, tencent as tencent_config};
+use logto_sms_native::config::{self, aliyun as aliyun_config, tencent as tencent_config, Ctx};
+use logto_sms_native::limits;
 use logto_sms_native::provider::{aliyun, tencent};
 use logto_sms_native::send;
 use logto_sms_native::send_log::{Receipt, SendLog};
@@ -133,6 +134,55 @@ fn main() {
     request_id: Some("A0000000-3CC1-4000-8000-E00000000000".into()),
     message_id: Some(("BizId", "700000000000000000^0".into())),
   };
+  // The in-process send limits: three budgets counted, and one already full.
+  let limits_json = serde_json::json!({
+    "countries": { "allow": ["86", "852", "1"], "deny": ["1268"] },
+    "perIp": { "max": 1_000_000_000, "windowSeconds": 1_999_999 },
+    "perCountry": { "max": 1_000_000_000, "windowSeconds": 1_999_998 },
+    "global": { "max": 1_000_000_000, "windowSeconds": 1_999_997 },
+  });
+  let full_json = serde_json::json!({ "global": { "max": 1, "windowSeconds": 1_999_996 } });
+  let parse_limits = |value: &serde_json::Value| {
+    limits::config::parse(&mut Ctx::default(), Some(value), &[])
+      .ok()
+      .flatten()
+      .map(|(limits, _)| limits)
+  };
+  let (Some(counted), Some(full), Ok(runtime)) = (
+    parse_limits(&limits_json),
+    parse_limits(&full_json),
+    tokio::runtime::Builder::new_current_thread()
+      .enable_all()
+      .build(),
+  ) else {
+    eprintln!("the bench limits do not parse");
+    std::process::exit(1);
+  };
+  let mut ip = 0u32;
+  time("limits, 3 budgets counted", || {
+    ip = ip.wrapping_add(1);
+    let address = if ip.is_multiple_of(2) {
+      "203.0.113.7"
+    } else {
+      "2001:db8::1"
+    };
+    black_box(
+      runtime
+        .block_on(limits::check_and_count(
+          &counted,
+          "8613812345678",
+          Some(address),
+        ))
+        .is_ok(),
+    );
+  });
+  time("limits, 1 budget full", || {
+    black_box(
+      runtime
+        .block_on(limits::check_and_count(&full, "8613812345678", None))
+        .is_err(),
+    );
+  });
   time("log line", || {
     let line = SendLog {
       provider: "aliyun",

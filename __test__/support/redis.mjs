@@ -88,7 +88,8 @@ const parse = (text) => {
 
 /**
  * Starts redis-server on a free loopback port (or `port`), without persistence.
- * `stop()` ends it; `start()` starts it again on the same port, empty.
+ * `stop()` ends it; `start()` starts it again on the same port, empty;
+ * `pause()` / `resume()` freeze and thaw it.
  */
 export const startRedis = async ({ password, port } = {}) => {
   const chosen = port ?? (await freePort());
@@ -123,5 +124,8 @@ export const startRedis = async ({ password, port } = {}) => {
     command: (...command) => redisCommand(chosen, command, password),
     start,
     stop,
+    /** Freezes the server (SIGSTOP): connections stay open, nothing is answered. */
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
   };
 };

@@ -374,41 +374,4 @@ mod tests {
     };
     assert_eq!(third.code, ErrorCode::RateLimitExceeded);
   }
-
-  /// The in-process check alone, per send:
-  /// `cargo test --release --lib limits_cost -- --ignored --nocapture`.
-  #[tokio::test]
-  #[ignore]
-  async fn limits_cost() {
-    let huge = budget(1_000_000_000, 1_999_999);
-    let limits = Limits {
-      countries: Countries {
-        allow: vec!["86".into(), "852".into(), "1".into()],
-        deny: vec!["1268".into()],
-      },
-      per_ip: huge,
-      per_country: huge,
-      global: huge,
-      ..Limits::default()
-    };
-    let full = Limits {
-      global: budget(1, 1_999_998),
-      ..Limits::default()
-    };
-    let _ = check_and_count(&full, "8613812345678", None).await;
-    for (label, limits) in [("3 budgets, counted", &limits), ("1 budget, full", &full)] {
-      let n = 200_000u32;
-      let started = Instant::now();
-      for i in 0..n {
-        let ip = if i % 2 == 0 {
-          "203.0.113.7"
-        } else {
-          "2001:db8::1"
-        };
-        let _ = std::hint::black_box(check_and_count(limits, "8613812345678", Some(ip)).await);
-      }
-      let per = started.elapsed().as_secs_f64() * 1e9 / f64::from(n);
-      println!("in-process limits check, {label}: {per:.0} ns per send");
-    }
-  }
 }
