@@ -9,6 +9,7 @@ import { ConnectorError } from '@logto/connector-kit';
 
 import { createAliyunSmsConnector, createTencentSmsConnector } from '../index.js';
 import { aliyunConfig, settle, tencentConfig } from './support/configs.mjs';
+import { loadOfficialTencent } from './support/official.mjs';
 import { ALIYUN_DEFAULTS, TENCENT_DEFAULTS, startAliyunSimulator, startTencentSimulator } from './simulator/index.mjs';
 
 // A recognisable secret: it must never show up in any error, data or output.
@@ -161,6 +162,46 @@ for (const [name, provider] of Object.entries(providers)) {
     });
   });
 }
+
+describe('tencent: config values that an HTTP header cannot carry', () => {
+  let simulator;
+  let official;
+
+  before(async () => {
+    simulator = await startTencentSimulator();
+    official = await loadOfficialTencent(simulator.endpoint);
+  });
+  after(async () => {
+    official?.cleanup();
+    await simulator?.close();
+  });
+
+  // Pasted from a web console: a trailing line break, a non-breaking space, a
+  // full-width letter, a control character.
+  const pasted = ['\n', '\u00a0', 'Ａ', '\u0001'];
+
+  for (const key of ['accessKeyId', 'region']) {
+    it(`${key}: the guard accepts what the official one accepts; the send is invalid_config naming the key, nothing sent`, async () => {
+      const ours = await createTencentSmsConnector({ getConfig: async () => ({}) });
+      const theirs = await official.createConnector({ getConfig: async () => ({}) });
+      for (const bad of pasted) {
+        // Plain template ids: the official guard takes only those.
+        const config = tencentConfig(simulator);
+        config.templates = config.templates.map((t) => ({ ...t, templateCode: t.templateCode.china }));
+        config[key] = `${config[key]}${bad}`;
+        assert.equal(ours.configGuard.safeParse(config).success, theirs.configGuard.safeParse(config).success, JSON.stringify(bad));
+        assert.equal(ours.configGuard.safeParse(config).success, true);
+        simulator.reset();
+        const { error } = await settle(ours.sendMessage({ to: '8613812345678', type: 'SignIn', payload: { code: '123456' } }, config));
+        assert.ok(error instanceof ConnectorError);
+        assert.equal(error.code, 'invalid_config', JSON.stringify(bad));
+        assert.equal(error.data.key, key);
+        assert.match(error.data.errorDescription, new RegExp(key));
+        assert.equal(simulator.requests.length, 0);
+      }
+    });
+  }
+});
 
 describe('secrets', () => {
   it('no error message, error data or return value above contains the secret', () => {

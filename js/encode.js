@@ -13,6 +13,15 @@
 
 /** Which keys to read at each level; `'[]'` is the element of an array; null is a leaf. */
 const TEMPLATE = { type: null, usageType: null, templateCode: { china: null, overseas: null }, message: null };
+const BUDGET = { max: null, windowSeconds: null };
+const LIMITS = {
+  countries: { allow: { '[]': null }, deny: { '[]': null } },
+  perIp: BUDGET,
+  perCountry: BUDGET,
+  global: BUDGET,
+  redisUrl: null,
+  onStoreError: null,
+};
 export const CONFIG_SCHEMA = {
   accessKeyId: null,
   accessKeySecret: null,
@@ -25,20 +34,22 @@ export const CONFIG_SCHEMA = {
   timeoutMs: null,
   site: null,
   senderId: null,
+  limits: LIMITS,
 };
 /**
  * The routing connector's config: each account's `config` is read like a
- * direct connector's, plus `limits` (only so the guard can say it belongs at
- * the top level).
+ * direct connector's (its `limits` only so the guard can say it belongs at the
+ * top level).
  */
 export const ROUTER_CONFIG_SCHEMA = {
-  providers: { '[]': { name: null, type: null, config: { ...CONFIG_SCHEMA, limits: null } } },
+  providers: { '[]': { name: null, type: null, config: CONFIG_SCHEMA } },
   routes: { '[]': { prefixes: { '[]': null }, use: { '[]': null } } },
   strictPhoneRegionNumberCheck: null,
   failover: { refusals: null, coolDownSeconds: null },
+  limits: LIMITS,
 };
 /** The part of Logto's SendMessageData the send path reads. */
-export const DATA_SCHEMA = { to: null, type: null, payload: { code: null } };
+export const DATA_SCHEMA = { to: null, type: null, payload: { code: null }, ip: null };
 
 const tag = (type) => `{"\\u0000jsType":"${type}"}`;
 

@@ -7,6 +7,7 @@ pub mod binding;
 pub mod calling_code;
 pub mod config;
 pub mod error;
+pub mod limits;
 pub mod outcome;
 pub mod phone;
 #[cfg(test)]

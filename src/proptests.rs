@@ -63,8 +63,70 @@ fn any_json() -> impl Strategy<Value = Value> {
   })
 }
 
+/// A config both guards accept, to mutate: random JSON rarely gets past the
+/// first checks, near-valid configs reach the deep ones.
+fn valid_config() -> Value {
+  let templates: Vec<Value> = ["Register", "SignIn", "ForgotPassword", "Generic"]
+    .iter()
+    .map(|u| json!({ "usageType": u, "templateCode": "T1" }))
+    .collect();
+  json!({
+    "accessKeyId": "id", "accessKeySecret": "secret", "signName": "sign",
+    "sdkAppId": "1400000000", "region": "ap-guangzhou", "templates": templates,
+  })
+}
+
+const MUTABLE_KEYS: [&str; 13] = [
+  "accessKeyId",
+  "accessKeySecret",
+  "signName",
+  "sdkAppId",
+  "region",
+  "templates",
+  "endpoint",
+  "timeoutMs",
+  "strictPhoneRegionNumberCheck",
+  "site",
+  "senderId",
+  "limits",
+  "unknown",
+];
+
 proptest! {
   #![proptest_config(ProptestConfig::with_cases(2000))]
+
+  /// Every guard failure carries at least one issue, for configs one or two
+  /// changes away from valid (a top-level key or a template field replaced or
+  /// removed).
+  #[test]
+  fn a_near_valid_config_that_fails_says_why(
+    changes in prop::collection::vec((0..MUTABLE_KEYS.len(), prop::option::of(any_json()), 0..4usize, prop::option::of(any_json())), 1..3)
+  ) {
+    let mut config = valid_config();
+    for (key, value, template, field_value) in changes {
+      let key = MUTABLE_KEYS[key];
+      match value {
+        Some(value) => {
+          config.as_object_mut().map(|map| map.insert(key.into(), value));
+        }
+        None => {
+          config.as_object_mut().map(|map| map.remove(key));
+        }
+      }
+      let item = config
+        .get_mut("templates")
+        .and_then(|t| t.get_mut(template))
+        .and_then(Value::as_object_mut);
+      if let (Some(item), Some(field_value)) = (item, field_value) {
+        item.insert("templateCode".into(), field_value);
+      }
+    }
+    for result in [aliyun::parse(&config).map(|_| ()), tencent::parse(&config).map(|_| ())] {
+      if let Err(issues) = result {
+        prop_assert!(!issues.is_empty(), "{config}");
+      }
+    }
+  }
 
   #[test]
   fn config_guards_never_panic_and_issues_have_paths(value in any_json()) {

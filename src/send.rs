@@ -12,6 +12,7 @@ use time::OffsetDateTime;
 use crate::config;
 use crate::config::shared::Common;
 use crate::error::{ConnectorError, ErrorCode};
+use crate::limits;
 use crate::outcome::Outcome;
 use crate::phone;
 use crate::provider::{Account, Checked, ProviderType};
@@ -26,6 +27,8 @@ pub struct SendData {
   pub to: Option<String>,
   pub message_type: String,
   pub code: Option<String>,
+  /// The end user's address (Logto's top-level `ip`): keys the per-IP budget.
+  pub ip: Option<String>,
 }
 
 /// Redacted: the recipient and the code are what an attacker wants.
@@ -59,6 +62,7 @@ pub fn read_data(json: &str) -> Result<SendData, ConnectorError> {
     // as the official lookup would.
     message_type: text(value.get("type")).unwrap_or_default(),
     code: text(value.get("payload").and_then(|p| p.get("code"))),
+    ip: text(value.get("ip")),
   })
 }
 
@@ -156,8 +160,18 @@ async fn direct_flow(
     Ok(message) => message,
     Err(error) => return error.into(),
   };
-  let strict = account.common().strict_phone_region_number_check;
-  trace.e164_digits = Some(e164_digits(message.to, strict));
+  let common = account.common();
+  let e164 = e164_digits(message.to, common.strict_phone_region_number_check);
+  // The send limits (CONTRACT §9), checked and counted once the data passed
+  // its own checks, before anything is built or sent.
+  let admitted = match &common.limits {
+    Some(limits) => limits::check_and_count(limits, &e164, data.ip.as_deref()).await,
+    None => Ok(()),
+  };
+  trace.e164_digits = Some(e164);
+  if let Err(error) = admitted {
+    return error.into();
+  }
   let attempt = attempt(account.as_ref().as_ref(), &message).await;
   trace.receipt = attempt.receipt;
   match attempt.result {

@@ -9,8 +9,8 @@
 // Recommend }; SendSms business errors are HTTP 200 with { RequestId, Code,
 // Message }; 2018-05-01 ones HTTP 200 with { RequestId, ResponseCode,
 // ResponseDescription }.
-import { randomInt, timingSafeEqual } from 'node:crypto';
-import { startSimulator, newRequestId, padJson, normalisePath } from './common.mjs';
+import { timingSafeEqual } from 'node:crypto';
+import { startSimulator, newRequestId, padJson, normalisePath, randomDigits } from './common.mjs';
 import { aliyunSignature, aliyunStringToSign } from './verify-aliyun.mjs';
 import { GLOBE_ACTIONS, VERSION_2018, handle2018 } from './aliyun-2018.mjs';
 
@@ -304,8 +304,3 @@ function sameString(a, b) {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function randomDigits(n) {
-  let s = String(randomInt(1, 10));
-  while (s.length < n) s += String(randomInt(0, 10));
-  return s;
-}

@@ -6,7 +6,7 @@
 // `{ status, json, verdict }`, plus `sampleBody()` / `paddedBody(n)` used by
 // the transport faults that need a provider-looking JSON body.
 import { createServer } from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 
 // Far longer than any test; the Rust client pools connections and a server
 // that drops idle sockets early invites reuse races that look like flaky
@@ -15,6 +15,13 @@ const KEEP_ALIVE_MS = 65_000;
 // Bodies beyond this are counted, not stored: the fakes never need them and a
 // runaway client should not exhaust memory.
 const MAX_STORED_BODY = 4 * 1024 * 1024;
+
+/** `n` random digits, the first not 0 (receipt and serial ids). */
+export const randomDigits = (n) => {
+  let s = String(randomInt(1, 10));
+  while (s.length < n) s += String(randomInt(0, 10));
+  return s;
+};
 
 export const newRequestId = (upper) => (upper ? randomUUID().toUpperCase() : randomUUID());
 

@@ -6,8 +6,8 @@
 // The signature is checked against what actually arrived: the received
 // Content-Type and Host header values (Host includes the port), the request
 // path as canonical URI, the raw body bytes.
-import { randomInt, timingSafeEqual } from 'node:crypto';
-import { startSimulator, newRequestId, padJson, normalisePath } from './common.mjs';
+import { timingSafeEqual } from 'node:crypto';
+import { startSimulator, newRequestId, padJson, normalisePath, randomDigits } from './common.mjs';
 import { tc3Date, tc3Sign, parseTc3Authorization } from './verify-tencent.mjs';
 
 const FIVE_MINUTES_S = 300;
@@ -288,8 +288,3 @@ function sameString(a, b) {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function randomDigits(n) {
-  let s = '';
-  while (s.length < n) s += String(randomInt(0, 10));
-  return s;
-}

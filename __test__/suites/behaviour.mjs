@@ -141,7 +141,7 @@ export function behaviourSuite({ provider, impl, createConnector, simulator, con
       };
       assert.deepEqual(nativeItems.slice(0, n).map(withoutAddedDescription), officialItems);
       const extra = nativeItems.slice(n).map((item) => item.key);
-      assert.deepEqual(extra, aliyun ? ['site', 'senderId', 'endpoint', 'timeoutMs'] : ['strictPhoneRegionNumberCheck', 'endpoint', 'timeoutMs']);
+      assert.deepEqual(extra, aliyun ? ['site', 'senderId', 'endpoint', 'timeoutMs', 'limits'] : ['strictPhoneRegionNumberCheck', 'endpoint', 'timeoutMs', 'limits']);
       assert.equal(connector.type, 'Sms');
     });
 

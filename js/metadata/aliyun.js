@@ -1,7 +1,7 @@
 // Aliyun SMS connector metadata. Everything before the added form items reproduces
 // the official connector's metadata exactly (id, names, descriptions, form items,
 // defaults): Logto matches stored configs by id, and the console renders these items.
-import { endpointFormItem, strictPhoneRegionFormItem, templatesFormItem, timeoutFormItem } from './shared.js';
+import { endpointFormItem, limitsFormItem, strictPhoneRegionFormItem, templatesFormItem, timeoutFormItem } from './shared.js';
 
 // The official templates item; its description (not part of the official
 // item, which has none) shows the `message` an international-site account adds.
@@ -89,5 +89,6 @@ export default {
       'With Account site International the default is https://dysmsapi.ap-southeast-1.aliyuncs.com/.'
     ),
     timeoutFormItem,
+    limitsFormItem,
   ]
 };

@@ -2,6 +2,7 @@
 // not a drop-in for an official one, so its id, names and form items are ours.
 // The console shows `providers`, `routes`, `failover` and `limits` as JSON
 // editors; the defaults are a working shape to fill in.
+import { limitsFormItem } from './shared.js';
 
 /** An account entry as the `providers` editor starts it. */
 const accountExample = (name, type, config) => ({ name, type, config });
@@ -65,13 +66,10 @@ const failoverFormItem = {
     'An account that refused "refusals" times in a row is skipped for "coolDownSeconds" while another account of its route is available (integers, at least 1).',
 };
 
-const limitsFormItem = {
-  key: 'limits',
-  label: 'Send limits',
-  type: 'Json',
-  required: false,
-  description:
-    'Optional, against SMS pumping; applied once per code, before routing. Example: { "countries": { "allow": ["86", "852", "1"], "deny": [] }, "perIp": { "max": 10, "windowSeconds": 3600 }, "perCountry": { "max": 500, "windowSeconds": 86400 }, "global": { "max": 5000, "windowSeconds": 86400 } }',
+/** The direct connectors' `limits` item; in the router it applies once per send. */
+const routerLimitsFormItem = {
+  ...limitsFormItem,
+  description: `${limitsFormItem.description} In the router: applied once per code, before routing, whatever the number of accounts tried; never inside an account's config.`,
 };
 
 export default {
@@ -93,5 +91,5 @@ export default {
     ko: '수신자 번호에 맞는 Aliyun 또는 Tencent Cloud SMS 계정으로 인증 코드를 보내고, 한 계정이 거부하면 다음 계정으로 넘어갑니다.',
   },
   readme: './README.md',
-  formItems: [providersFormItem, routesFormItem, strictPhoneRegionFormItem, failoverFormItem, limitsFormItem],
+  formItems: [providersFormItem, routesFormItem, strictPhoneRegionFormItem, failoverFormItem, routerLimitsFormItem],
 };

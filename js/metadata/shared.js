@@ -1,7 +1,8 @@
 // Form items the two connectors share. The `templates` and
 // `strictPhoneRegionNumberCheck` items reproduce the official connectors'
 // items exactly (Tencent's official connector has no strict item: ours adds
-// Aliyun's); `endpoint` and `timeoutMs` are this package's additions (CONTRACT §4).
+// Aliyun's); `endpoint`, `timeoutMs` (CONTRACT §4) and `limits` (§9) are this
+// package's additions.
 
 /** The official `templates` item: one default template per Logto usage type. */
 export const templatesFormItem = {
@@ -76,4 +77,28 @@ export const timeoutFormItem = {
   "required": false,
   "placeholder": "10000",
   "description": "Optional. Deadline for the whole request in milliseconds, 1 to 60000 (default 10000). A request that times out is not retried, so no code is sent twice."
+};
+
+/**
+ * The added `limits` item (CONTRACT §9). No default value: a connector without
+ * the key sends without limits, as the official one does; the placeholder shows
+ * the README's recommended starting setting.
+ */
+export const limitsFormItem = {
+  key: 'limits',
+  label: 'Send limits',
+  type: 'Json',
+  required: false,
+  placeholder: JSON.stringify(
+    {
+      countries: { allow: ['86'], deny: [] },
+      perIp: { max: 10, windowSeconds: 3600 },
+      perCountry: { max: 500, windowSeconds: 86400 },
+      global: { max: 2000, windowSeconds: 86400 },
+    },
+    null,
+    2
+  ),
+  description:
+    'Optional guard against SMS pumping (bots requesting codes to premium-rate numbers). countries.allow / countries.deny: E.164 prefixes such as "86" (deny wins; an empty allow list allows every country). perIp, perCountry, global: { max, windowSeconds }, at most max sends per window (per IP address, per calling code, in total). Counted in this Logto process, or shared by every replica with redisUrl (redis:// or rediss://). onStoreError: "allow" (default: send when Redis cannot be reached) or "deny". See the README.',
 };

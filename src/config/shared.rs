@@ -1,5 +1,5 @@
 //! Pieces both providers' configs share: templates, `endpoint`, `timeoutMs`,
-//! `strictPhoneRegionNumberCheck`.
+//! `strictPhoneRegionNumberCheck`, `limits`.
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -9,6 +9,7 @@ use secrecy::SecretString;
 use serde_json::{Map, Value};
 
 use super::{at, js_type, Ctx, Issue, PathSeg, Reported};
+use crate::limits::{self, Limits};
 use crate::template::{Template, TemplateCode};
 
 /// The keys both providers share, validated.
@@ -21,6 +22,8 @@ pub struct Common {
   pub strict_phone_region_number_check: bool,
   pub endpoint: Url,
   pub timeout: Duration,
+  /// The send limits (CONTRACT §9); `None`: none.
+  pub limits: Option<Limits>,
 }
 
 /// What differs between the providers' guards. `N` is the number of string
@@ -62,6 +65,7 @@ pub fn parse<const N: usize>(
   );
   let endpoint = endpoint(&mut ctx, map.get("endpoint"));
   let timeout = timeout_ms(&mut ctx, map.get("timeoutMs"));
+  let limits = limits::config::parse(&mut ctx, map.get("limits"), &key("limits"));
 
   let (
     Some(access_key_id),
@@ -71,6 +75,7 @@ pub fn parse<const N: usize>(
     Ok(strict),
     Ok(endpoint),
     Ok(timeout),
+    Ok(limits),
   ) = (
     access_key_id,
     access_key_secret,
@@ -79,6 +84,7 @@ pub fn parse<const N: usize>(
     strict,
     endpoint,
     timeout,
+    limits,
   )
   else {
     return Err(ctx.issues);
@@ -118,6 +124,17 @@ pub fn parse<const N: usize>(
   for optional in ["strictPhoneRegionNumberCheck", "endpoint", "timeoutMs"] {
     keep_if_present(&mut out, map, optional);
   }
+  // The validated limits (their unknown keys dropped), or the `null`/`""` given.
+  let limits = match limits {
+    Some((limits, limits_out)) => {
+      out.insert("limits".into(), limits_out);
+      Some(limits)
+    }
+    None => {
+      keep_if_present(&mut out, map, "limits");
+      None
+    }
+  };
   let common = Common {
     access_key_id,
     access_key_secret: SecretString::from(access_key_secret),
@@ -126,6 +143,7 @@ pub fn parse<const N: usize>(
     strict_phone_region_number_check: strict.unwrap_or(false),
     endpoint,
     timeout: timeout.unwrap_or(Duration::from_millis(DEFAULT_TIMEOUT_MS)),
+    limits,
   };
   Ok((common, own, Value::Object(out)))
 }

@@ -406,6 +406,7 @@ mod tests {
         strict_phone_region_number_check: false,
         endpoint,
         timeout: std::time::Duration::from_secs(10),
+        limits: None,
       },
       sdk_app_id: "1400006666".into(),
       region: "ap-guangzhou".into(),

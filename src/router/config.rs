@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::shared::keep_if_present;
 use crate::config::{at, js_type, Ctx, Issue, Parsed, PathSeg, Reported};
+use crate::limits::{self, Limits};
 use crate::provider::{self, Account, ProviderType};
 
 /// One provider account of the router.
@@ -58,6 +59,8 @@ pub struct RouterConfig {
   /// The mainland rule for routing (each account keeps its own for sending).
   pub strict_phone_region_number_check: bool,
   pub failover: Failover,
+  /// The send limits (CONTRACT §9), applied once per send before routing.
+  pub limits: Option<Limits>,
 }
 
 /// The most digits a prefix can have: a whole E.164 number.
@@ -79,9 +82,10 @@ pub fn parse(value: &Value) -> Result<Parsed<RouterConfig>, Vec<Issue>> {
     &[PathSeg::from("strictPhoneRegionNumberCheck")],
   );
   let failover = failover(&mut ctx, map.get("failover"));
+  let limits = limits::config::parse(&mut ctx, map.get("limits"), &[PathSeg::from("limits")]);
 
-  let (Some((routes, routes_out)), Ok(strict), Ok((failover, failover_out))) =
-    (routes, strict, failover)
+  let (Some((routes, routes_out)), Ok(strict), Ok((failover, failover_out)), Ok(limits)) =
+    (routes, strict, failover, limits)
   else {
     return Err(ctx.issues);
   };
@@ -105,12 +109,24 @@ pub fn parse(value: &Value) -> Result<Parsed<RouterConfig>, Vec<Issue>> {
   if let Some(failover_out) = failover_out {
     out.insert("failover".into(), failover_out);
   }
+  // The validated limits (their unknown keys dropped), or the `null`/`""` given.
+  let limits = match limits {
+    Some((limits, limits_out)) => {
+      out.insert("limits".into(), limits_out);
+      Some(limits)
+    }
+    None => {
+      keep_if_present(&mut out, map, "limits");
+      None
+    }
+  };
   Ok(Parsed {
     config: RouterConfig {
       accounts: router_accounts,
       routes,
       strict_phone_region_number_check: strict.unwrap_or(false),
       failover,
+      limits,
     },
     output: Value::Object(out),
   })
@@ -232,10 +248,15 @@ fn account_config(
   value: Option<&Value>,
   path: &[PathSeg],
 ) -> Option<Parsed<Box<dyn Account>>> {
+  // Set as the direct connectors read it: not absent, `null` or blank.
   let limits_inside = value
     .and_then(Value::as_object)
     .and_then(|map| map.get("limits"))
-    .is_some_and(|limits| js_type(Some(limits)) != "undefined");
+    .is_some_and(|limits| match limits {
+      Value::Null => false,
+      Value::String(text) => !text.trim().is_empty(),
+      other => js_type(Some(other)) != "undefined",
+    });
   if limits_inside {
     ctx.push(
       "custom",
@@ -699,6 +720,39 @@ mod tests {
       ])
     );
     assert_eq!(issues(&json!([])), pairs(&[("[]", "invalid_type")]));
+  }
+
+  #[test]
+  fn limits_at_the_top_level_are_checked_by_the_limits_guard() {
+    let limits = json!({ "countries": { "allow": ["86"] }, "global": { "max": 5, "windowSeconds": 60 }, "x": 1 });
+    let Ok(parsed) = parse(&with(valid(), "/limits", limits)) else {
+      panic!("valid limits")
+    };
+    assert!(parsed.config.limits.is_some());
+    assert_eq!(
+      parsed.output["limits"],
+      json!({ "countries": { "allow": ["86"] }, "global": { "max": 5, "windowSeconds": 60 } })
+    );
+    let bad = with(
+      valid(),
+      "/limits",
+      json!({ "global": { "max": 0, "windowSeconds": 60 } }),
+    );
+    assert_eq!(
+      issues(&bad),
+      pairs(&[(r#"["limits","global","max"]"#, "too_small")])
+    );
+    for unset in [json!(null), json!("")] {
+      let Ok(parsed) = parse(&with(valid(), "/limits", unset.clone())) else {
+        panic!("unset limits")
+      };
+      assert!(parsed.config.limits.is_none(), "{unset}");
+      // Inside an account the same unset values are no issue either.
+      assert_eq!(
+        issues(&with(valid(), "/providers/0/config/limits", unset.clone())),
+        pairs(&[])
+      );
+    }
   }
 
   #[test]

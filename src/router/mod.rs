@@ -19,6 +19,7 @@ use crate::calling_code::calling_code;
 use crate::config::cache::ConfigCache;
 use crate::config::{self as config_reader};
 use crate::error::{ConnectorError, ErrorCode, ErrorData};
+use crate::limits;
 use crate::outcome::Outcome;
 use crate::provider::Checked;
 use crate::refusal::{self, Failure, Stage};
@@ -91,6 +92,12 @@ async fn flow(
   };
   let e164 = send::e164_digits(to, config.strict_phone_region_number_check);
   trace.e164_digits = Some(e164.clone());
+  // The send limits: once per send, before routing, whatever the attempts.
+  if let Some(limits) = &config.limits {
+    if let Err(error) = limits::check_and_count(limits, &e164, data.ip.as_deref()).await {
+      return error.into();
+    }
+  }
   let Some(route) = routes::pick(&config.routes, &e164) else {
     return no_route(&e164).into();
   };
