@@ -13,7 +13,7 @@ import { aliyunConfig, tencentConfig } from './support/configs.mjs';
 import { buildConnector, cliConnectorAdd, distFolder, duplicateIds, loadFactories, repoRoot, scratchLogto } from './support/logto-instance.mjs';
 import { startAliyunSimulator, startTencentSimulator } from './simulator/index.mjs';
 
-const ours = ['connector-aliyun-sms-native', 'connector-tencent-sms-native'];
+const ours = ['connector-aliyun-sms-native', 'connector-tencent-sms-native', 'connector-sms-router-native'];
 const version = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).version;
 
 /** The README's replacement step: remove the official folders ours replace. */
@@ -43,13 +43,14 @@ describe('install routes', () => {
     await Promise.all([aliyun?.close(), tencent?.close()]);
   });
 
-  /** Loads the instance as Logto does and sends a code through both of ours. */
+  /** Loads the instance as Logto does and sends a code through each of ours. */
   const assertOursLoadedAndSending = async (instance) => {
     const factories = await loadFactories(instance.connectorsDir);
     assert.deepEqual(duplicateIds(factories), []);
     const byId = Object.fromEntries(factories.map((f) => [f.metadata.id, f]));
     assert.equal(path.basename(byId['aliyun-short-message-service'].path), 'connector-aliyun-sms-native');
     assert.equal(path.basename(byId['tencent-short-message-service'].path), 'connector-tencent-sms-native');
+    assert.equal(path.basename(byId['sms-router-native'].path), 'connector-sms-router-native');
     aliyun.reset();
     tencent.reset();
     const viaAliyun = await buildConnector(byId['aliyun-short-message-service'], aliyunConfig(aliyun));
@@ -57,8 +58,19 @@ describe('install routes', () => {
     const viaTencent = await buildConnector(byId['tencent-short-message-service'], tencentConfig(tencent));
     const answer = await viaTencent.sendMessage({ to: '447911123456', type: 'Register', payload: { code: '654321' } });
     assert.equal(answer.Response.SendStatusSet[0].Code, 'Ok');
-    assert.equal(aliyun.requests.length, 1);
-    assert.equal(tencent.requests.length, 1);
+    // The router: the first account throttled, the second sends.
+    const viaRouter = await buildConnector(byId['sms-router-native'], {
+      providers: [
+        { name: 'aliyun-cn', type: 'aliyun', config: aliyunConfig(aliyun) },
+        { name: 'tencent', type: 'tencent', config: tencentConfig(tencent) },
+      ],
+      routes: [{ prefixes: ['*'], use: ['aliyun-cn', 'tencent'] }],
+    });
+    aliyun.script({ businessCode: 'isv.BUSINESS_LIMIT_CONTROL' });
+    const routed = await viaRouter.sendMessage({ to: '8613812345678', type: 'SignIn', payload: { code: '246810' } });
+    assert.equal(routed.Response.SendStatusSet[0].Code, 'Ok');
+    assert.equal(aliyun.requests.length, 2);
+    assert.equal(tencent.requests.length, 2);
   };
 
   it('the scratch instance starts like Logto: the official connectors load', async () => {
@@ -72,6 +84,14 @@ describe('install routes', () => {
     cliConnectorAdd(distFolder('connector-aliyun-sms-native'), instance.root);
     const factories = await loadFactories(instance.connectorsDir);
     assert.deepEqual(duplicateIds(factories), ['aliyun-short-message-service']);
+  });
+
+  it('the router has its own id: added beside the official connectors, nothing collides and nothing needs removing', async () => {
+    const instance = fresh();
+    cliConnectorAdd(distFolder('connector-sms-router-native'), instance.root);
+    const factories = await loadFactories(instance.connectorsDir);
+    assert.deepEqual(duplicateIds(factories), []);
+    assert.deepEqual(factories.map((f) => f.metadata.id).sort(), ['aliyun-short-message-service', 'sms-router-native', 'tencent-short-message-service']);
   });
 
   it('logto connector add <folder>, after removing the official folders', async () => {

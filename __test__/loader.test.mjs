@@ -1,6 +1,6 @@
-// Loads dist/connector-*-sms-native/ exactly as Logto does (the loader from
-// @logto/cli), from a folder laid out like packages/core/connectors/, and sends a
-// code through each to the simulator.
+// Loads the dist/connector-*-native/ folders exactly as Logto does (the loader
+// from @logto/cli), from a folder laid out like packages/core/connectors/, and
+// sends a code through each to the simulator.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -24,7 +24,7 @@ describe("Logto's loader", () => {
 
   before(async () => {
     [aliyun, tencent] = await Promise.all([startAliyunSimulator(), startTencentSimulator()]);
-    instance = scratchInstance([distFolder('connector-aliyun-sms-native'), distFolder('connector-tencent-sms-native')]);
+    instance = scratchInstance([distFolder('connector-aliyun-sms-native'), distFolder('connector-tencent-sms-native'), distFolder('connector-sms-router-native')]);
     factories = await loadFactories(instance.connectorsDir);
   });
   after(async () => {
@@ -32,13 +32,15 @@ describe("Logto's loader", () => {
     await Promise.all([aliyun?.close(), tencent?.close()]);
   });
 
-  it('finds and loads both packages, with the official ids', () => {
+  it('finds and loads the three packages: the official ids, and the router its own', () => {
     const byName = Object.fromEntries(factories.map((f) => [f.name, f]));
-    assert.deepEqual(Object.keys(byName).sort(), ['connector-aliyun-sms-native', 'connector-tencent-sms-native']);
+    assert.deepEqual(Object.keys(byName).sort(), ['connector-aliyun-sms-native', 'connector-sms-router-native', 'connector-tencent-sms-native']);
     assert.equal(byName['connector-aliyun-sms-native'].metadata.id, 'aliyun-short-message-service');
     assert.equal(byName['connector-aliyun-sms-native'].metadata.target, 'aliyun-sms');
     assert.equal(byName['connector-tencent-sms-native'].metadata.id, 'tencent-short-message-service');
     assert.equal(byName['connector-tencent-sms-native'].metadata.target, 'tencent-sms');
+    assert.equal(byName['connector-sms-router-native'].metadata.id, 'sms-router-native');
+    assert.equal(byName['connector-sms-router-native'].metadata.target, 'sms-router');
     for (const factory of factories) {
       assert.equal(factory.type, 'Sms');
       assert.match(factory.metadata.logo, /^data:image\/svg\+xml;base64,/);
@@ -74,6 +76,23 @@ describe("Logto's loader", () => {
     assert.equal(reply.Response.SendStatusSet[0].Code, 'Ok');
     assert.equal(tencent.requests.length, 1);
     assert.equal(tencent.requests[0].body.PhoneNumberSet[0], '+447911123456');
+
+    // The router, one account of each type: mainland numbers through Aliyun.
+    const routerConfig = {
+      providers: [
+        { name: 'aliyun-cn', type: 'aliyun', config: aliyunConfig(aliyun) },
+        { name: 'tencent', type: 'tencent', config: tencentConfig(tencent) },
+      ],
+      routes: [
+        { prefixes: ['86'], use: ['aliyun-cn', 'tencent'] },
+        { prefixes: ['*'], use: ['tencent'] },
+      ],
+    };
+    const viaRouter = await buildConnector(byId['sms-router-native'], routerConfig);
+    assert.equal((await viaRouter.sendMessage({ to: '8613812345678', type: 'SignIn', payload: { code: '123456' } })).Code, 'OK');
+    assert.equal((await viaRouter.sendMessage({ to: '447911123456', type: 'SignIn', payload: { code: '123456' } })).Response.SendStatusSet[0].Code, 'Ok');
+    assert.equal(aliyun.requests.length, 2);
+    assert.equal(tencent.requests.length, 2);
   });
 
   it("throws the host's ConnectorError class from a loaded folder", async () => {
@@ -86,8 +105,8 @@ describe("Logto's loader", () => {
     });
   });
 
-  it('both folders share one loaded addon: one runtime with at most two workers, not one per folder', async () => {
-    // The previous test sent through both folders, so both have loaded theirs.
+  it('the folders share one loaded addon: one runtime with at most two workers, not one per folder', async () => {
+    // The previous test sent through every folder, so each has loaded its own.
     const addons = globalThis[Symbol.for('logto-sms-native.addons')];
     assert.equal(addons?.size, 1);
     const workers = readdirSync('/proc/self/task').filter((task) => readFileSync(`/proc/self/task/${task}/comm`, 'utf8').trim().startsWith('logto-sms-nat'));
