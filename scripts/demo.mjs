@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// npm run demo: starts the local provider simulators, loads both connector
+// npm run demo: starts the local provider simulators, loads the connector
 // folders from dist/ with Logto's own loader, sends a verification code through
 // each to a mainland and an overseas number (and one through an Aliyun
 // international-site account), and shows what the provider received and
-// answered. Exits when done; nothing is left running.
+// answered; then three sends through the SMS router (a China number, an
+// overseas number, a failover) with the route and the attempts. Exits when
+// done; nothing is left running.
 import { ConnectorError } from '@logto/connector-kit';
 
 import { ALIYUN_DEFAULTS, TENCENT_DEFAULTS, startAliyunSimulator, startTencentSimulator } from '../__test__/simulator/index.mjs';
@@ -13,8 +15,74 @@ import { buildConnector, distFolder, loadFactories, scratchInstance } from '../_
 const bold = (text) => (process.stdout.isTTY ? `\u001B[1m${text}\u001B[0m` : text);
 const indent = (text, pad = '      ') => text.split('\n').map((line) => pad + line).join('\n');
 
+/** The route a number takes (the router decides; this is for the printout). */
+const routeFor = (routes, digits) => {
+  let best;
+  for (const route of routes) {
+    for (const prefix of route.prefixes) {
+      const length = prefix === '*' ? 0 : digits.startsWith(prefix) ? prefix.length : -1;
+      if (length >= 0 && (best === undefined || length > best.length)) best = { route, length };
+    }
+  }
+  return best?.route;
+};
+
+/** Runs `send` and returns the send log line it wrote (stderr), kept off the screen. */
+const withLogLine = async (send) => {
+  const write = process.stderr.write;
+  const saved = process.env.LOGTO_SMS_LOG;
+  const lines = [];
+  process.env.LOGTO_SMS_LOG = '';
+  process.stderr.write = (chunk, ...rest) => {
+    lines.push(String(chunk));
+    return typeof rest.at(-1) === 'function' ? (rest.at(-1)(), true) : true;
+  };
+  try {
+    return { result: await send(), line: JSON.parse(lines.join('').trim().split('\n').at(-1)) };
+  } finally {
+    process.stderr.write = write;
+    if (saved === undefined) delete process.env.LOGTO_SMS_LOG;
+    else process.env.LOGTO_SMS_LOG = saved;
+  }
+};
+
+/** Three sends through the SMS router: China, overseas, a failover. Returns how many were sent. */
+const demoRouter = async (factory, aliyunConfig, tencentConfig) => {
+  const config = {
+    providers: [
+      { name: 'aliyun-cn', type: 'aliyun', config: aliyunConfig },
+      { name: 'tencent', type: 'tencent', config: tencentConfig },
+    ],
+    routes: [
+      { prefixes: ['86'], use: ['aliyun-cn', 'tencent'] },
+      { prefixes: ['*'], use: ['tencent'] },
+    ],
+  };
+  console.log(`\n${bold('The SMS router (sms-router-native): one Logto connector, two accounts')}`);
+  console.log(indent(JSON.stringify({ providers: config.providers.map(({ name, type }) => ({ name, type, config: '{…}' })), routes: config.routes })));
+  const connector = await buildConnector(factory, config);
+  const sends = [
+    { to: '8613812345678', label: 'mainland China' },
+    { to: '447911123456', label: 'overseas, UK' },
+    { to: '8613912345678', label: 'mainland China, failover: the simulator throttles aliyun-cn', arrange: () => aliyun.script({ businessCode: 'isv.BUSINESS_LIMIT_CONTROL' }) },
+  ];
+  for (const send of sends) {
+    send.arrange?.();
+    const route = routeFor(config.routes, send.to);
+    console.log(`\n${bold(`Router: SignIn code to ${send.to} (${send.label})`)}`);
+    console.log(`  route: prefixes ${JSON.stringify(route.prefixes)} -> use ${JSON.stringify(route.use)}`);
+    const { result, line } = await withLogLine(() => connector.sendMessage({ to: send.to, type: 'SignIn', payload: { code: '123456' } }));
+    for (const attempt of line.attempts) {
+      console.log(`  attempt: ${attempt.provider} (${attempt.type}) -> ${attempt.outcome}${attempt.Code ? ` [${attempt.Code}]` : ''}`);
+    }
+    const answered = result.Code ?? result.Response?.SendStatusSet?.[0]?.Code;
+    console.log(`  sent by ${line.account} (${line.provider}), provider answered ${answered}; log line: ${JSON.stringify(line)}`);
+  }
+  return sends.length;
+};
+
 const [aliyun, tencent] = await Promise.all([startAliyunSimulator(), startTencentSimulator()]);
-const instance = scratchInstance([distFolder('connector-aliyun-sms-native'), distFolder('connector-tencent-sms-native')]);
+const instance = scratchInstance([distFolder('connector-aliyun-sms-native'), distFolder('connector-tencent-sms-native'), distFolder('connector-sms-router-native')]);
 
 try {
   console.log(bold('Logto SMS connectors, native: demo'));
@@ -98,7 +166,8 @@ try {
     console.log(`  ConnectorError code=${error.code}`);
     console.log(indent(JSON.stringify(error.data, null, 2)));
   }
-  console.log(`\nDone: ${sends.length} codes sent, every request signed correctly, only the code sent (as template parameter, or in the international-site text).`);
+  const routed = await demoRouter(byId['sms-router-native'], aliyunConfig, tencentConfig);
+  console.log(`\nDone: ${sends.length + routed} codes sent, every request signed correctly, only the code sent (as template parameter, or in the international-site text).`);
 } finally {
   instance.remove();
   await Promise.all([aliyun.close(), tencent.close()]);
