@@ -536,9 +536,12 @@ describe('secrets and the log line', () => {
         accepted.attempts.map(({ provider, type, outcome, Code }) => ({ provider, type, outcome, Code })),
         [
           { provider: a, type: 'aliyun', outcome: 'invalid_config', Code: 'SignatureDoesNotMatch' },
-          { provider: t, type: 'tencent', outcome: 'sent', Code: 'Ok' },
+          { provider: t, type: 'tencent', outcome: 'sent', Code: undefined },
         ]
       );
+      // The account that sent: its ids at the top of the line.
+      assert.equal(accepted.Code, 'Ok');
+      assert.equal(typeof accepted.RequestId, 'string');
       assert.deepEqual(rest.map((line) => line.outcome), ['invalid_config', 'invalid_config', 'invalid_config', 'invalid_request_parameters']);
     } finally {
       process.stderr.write = write;

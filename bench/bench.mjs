@@ -6,6 +6,7 @@
 //  3. import + createConnector time, in fresh processes;
 //  4. R rounds of: responder saturation, then per concurrency one worker process
 //     per implementation, in a start order that rotates from cell to cell;
+//     then R rounds of the SMS router against our direct connector;
 //  5. the Markdown report, on stdout and in bench/RESULTS.md.
 //
 // Options: --rounds N (default 3), --quick (1 round, smaller bursts).
@@ -20,7 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { runJson } from './child.mjs';
 import { checkEquivalence } from './equivalence.mjs';
 import { PROVIDERS, ROOT, benchConfig, loadImpl, officialPackage, oursBinding, oursEntry } from './impls.mjs';
-import { CONCURRENCIES, renderReport } from './report.mjs';
+import { CONCURRENCIES, ROUTER_CONCURRENCIES, renderReport } from './report.mjs';
 
 const BENCH = path.join(ROOT, 'bench');
 const { values: opts } = parseArgs({ options: { rounds: { type: 'string' }, quick: { type: 'boolean', default: false } } });
@@ -173,6 +174,41 @@ for (let round = 0; round < settings.rounds; round += 1) {
     }
   }
 }
+// ---- 4b. the SMS router against the direct connector ------------------------------
+// Same provider, same responder, one account taking every number: what routing
+// (its config, the route, the cool-down record, the attempts) adds per send.
+const ROUTER_IMPLS = ['ours', 'router'];
+const routerRuns = Object.fromEntries(PROVIDERS.map((p) => [p, Object.fromEntries(ROUTER_IMPLS.map((i) => [i, {}]))]));
+for (let round = 0; round < settings.rounds; round += 1) {
+  for (const provider of PROVIDERS) {
+    for (const concurrency of ROUTER_CONCURRENCIES) {
+      const large = concurrency > 1;
+      for (const impl of rotate(ROUTER_IMPLS, cellIndex++)) {
+        const input = {
+          impl,
+          provider,
+          endpoint: endpoints[provider],
+          config: configs[provider],
+          concurrency,
+          n: settings.n.native[large ? 'large' : 'small'],
+          warmup: Math.max(large ? settings.warmupLarge : settings.warmupSmall, 2 * concurrency),
+        };
+        let result;
+        try {
+          result = await runJson(path.join(BENCH, 'worker.mjs'), [], { input });
+        } catch (error) {
+          result = { failed: error.message };
+          failures.push(`router stage: ${provider} ${impl} c=${concurrency} round ${round + 1}: worker failed: ${error.message}`);
+        }
+        if (result.errors > 0) {
+          failures.push(`router stage: ${provider} ${impl} c=${concurrency} round ${round + 1}: ${result.errors} failed sends, first: ${result.firstError}`);
+        }
+        log(`  router stage ${provider} ${impl.padEnd(6)} c=${String(concurrency).padEnd(3)} ` + (result.failed ? 'FAILED' : `${result.cpuUsPerSend.toFixed(1)} µs CPU/send`));
+        (routerRuns[provider][impl][concurrency] ??= []).push(result);
+      }
+    }
+  }
+}
 responder.kill();
 env.loadEnd = os.loadavg()[0];
 
@@ -182,6 +218,7 @@ const report = renderReport({
   env,
   equivalence,
   runs,
+  routerRuns,
   imports,
   saturation: saturationRates,
   loadgenLabel: `${procs} procs × ${lgc} sockets`,

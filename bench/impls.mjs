@@ -15,6 +15,14 @@ export const MESSAGE = Object.freeze({ to: '8613812345678', type: 'SignIn', payl
 
 /** Our shipped connector folder's entry: what Logto itself loads. */
 export const oursEntry = (provider) => path.join(ROOT, 'dist', `connector-${provider}-sms-native`, 'lib', 'index.js');
+/** The SMS router's shipped folder entry. */
+export const routerEntry = path.join(ROOT, 'dist', 'connector-sms-router-native', 'lib', 'index.js');
+
+/** A router config with one account, `config` of type `provider`, taking every number. */
+export const routerConfig = (provider, config) => ({
+  providers: [{ name: `${provider}-account`, type: provider, config }],
+  routes: [{ prefixes: ['*'], use: [`${provider}-account`] }],
+});
 export const officialPackage = (provider) => `@logto/connector-${provider}-sms`;
 
 /**
@@ -34,7 +42,8 @@ export async function benchConfig(provider, endpoint) {
 }
 
 /**
- * Loads one implementation: `ours` (the shipped folder), `official` (the npm
+ * Loads one implementation: `ours` (the shipped folder), `router` (the SMS
+ * router's folder, one account of this provider), `official` (the npm
  * package, redirected to `endpoint` by the test helper), or `ceiling` (our
  * transport alone: rawPost replaying captured bytes, no connector work).
  * Returns { send(): Promise, close(): Promise }.
@@ -43,6 +52,11 @@ export async function loadImpl(impl, provider, { endpoint, config, request }) {
   if (impl === 'ours') {
     const { default: createConnector } = await import(pathToFileURL(oursEntry(provider)).href);
     const connector = await createConnector({ getConfig: async () => config });
+    return { send: () => connector.sendMessage(MESSAGE), close: async () => {} };
+  }
+  if (impl === 'router') {
+    const { default: createConnector } = await import(pathToFileURL(routerEntry).href);
+    const connector = await createConnector({ getConfig: async () => routerConfig(provider, config) });
     return { send: () => connector.sendMessage(MESSAGE), close: async () => {} };
   }
   if (impl === 'official') {

@@ -4,7 +4,11 @@
 import { median, min } from './stats.mjs';
 
 export const CONCURRENCIES = [1, 16, 64, 256];
+/** The router stage: one send at a time, and Logto's busy case. */
+export const ROUTER_CONCURRENCIES = [1, 64];
 const TARGET_C = 64;
+/** The router may cost at most this much CPU per send over the direct connector. */
+const ROUTER_GOAL = 1.1;
 
 // key, label, unit, whether higher is better, decimals
 const METRICS = [
@@ -130,6 +134,34 @@ function targetLines(data) {
   return lines;
 }
 
+function routerTable(data) {
+  const runs = data.routerRuns ?? {};
+  const lines = [
+    '### The SMS router against the direct connector (same provider and responder; medians over rounds)',
+    '',
+    'The router\'s folder with one account of the provider taking every number (`prefixes: ["*"]`), against our direct connector ' +
+      'with the same account config: what routing adds per send (its own config read, the route, the cool-down record, the attempts in the log line).',
+    '',
+    '| provider | c | direct: CPU per send, µs | router: CPU per send, µs | router/direct ↓ | direct: sends/s | router: sends/s |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  const value = (provider, impl, c, key) => median((runs[provider]?.[impl]?.[c] ?? []).filter((r) => !r.failed).map((r) => r[key]));
+  const targets = [];
+  for (const provider of Object.keys(runs)) {
+    for (const c of ROUTER_CONCURRENCIES) {
+      const [direct, router] = ['ours', 'router'].map((impl) => value(provider, impl, c, 'cpuUsPerSend'));
+      const [directRate, routerRate] = ['ours', 'router'].map((impl) => value(provider, impl, c, 'sendsPerSec'));
+      const r = ratio(router, direct);
+      lines.push(`| ${provider} | ${c} | ${fmt(direct)} | ${fmt(router)} | ${Number.isFinite(r) ? `${r.toFixed(3)}×` : 'n/a'} | ${fmt(directRate)} | ${fmt(routerRate)} |`);
+      if (c === TARGET_C) {
+        const verdict = !Number.isFinite(r) ? 'not measured' : r <= ROUTER_GOAL ? `met (${r.toFixed(3)}×)` : `MISSED (${r.toFixed(3)}×)`;
+        targets.push(`- ${provider}, router CPU per send (c=${TARGET_C}) ≤ ${ROUTER_GOAL}× the direct connector's: ${verdict}`);
+      }
+    }
+  }
+  return [...lines, '', ...targets];
+}
+
 function equivalenceTable(rows) {
   const lines = [
     '### Request equivalence (one send each to the real simulators, which verify signatures)',
@@ -183,5 +215,6 @@ export function renderReport(data) {
   for (const provider of Object.keys(data.runs)) lines.push(...providerTable(data, provider), '');
   lines.push(...cpuTable(data), '');
   lines.push(...targetLines(data), '');
+  if (data.routerRuns) lines.push(...routerTable(data), '');
   return lines.join('\n');
 }

@@ -32,16 +32,21 @@ export const defineSmsConnector = ({ metadata, parseConfig, send, configSchema =
     configGuard,
     sendMessage: async (data, inputConfig) => {
       let outcome;
+      let logLine;
       try {
         const config = inputConfig ?? (await getConfig(metadata.id));
-        outcome = JSON.parse(await send(encode(config, configSchema), encode(data, DATA_SCHEMA)));
+        // The outcome document, a newline, the send's log line.
+        const text = await send(encode(config, configSchema), encode(data, DATA_SCHEMA));
+        const end = text.indexOf('\n');
+        outcome = JSON.parse(end < 0 ? text : text.slice(0, end));
+        logLine = end < 0 ? undefined : text.slice(end + 1);
       } catch (error) {
         // Nothing reached the native send (no config from Logto, an addon that
         // cannot load): the line still says a send was asked for and failed.
         writeSendLog(metadata.id, { usageType: typeof data?.type === 'string' ? data.type : '', outcome: error?.code ?? ConnectorErrorCodes.General });
         throw error;
       }
-      writeSendLog(metadata.id, outcome.log);
+      writeSendLog(metadata.id, logLine);
       if (outcome.ok) return outcome.value;
       throw toConnectorError(outcome);
     },

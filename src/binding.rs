@@ -59,8 +59,8 @@ pub fn tencent_parse_config(config_json: String) -> String {
 }
 
 /// Sends one verification code through Aliyun; resolves to an outcome document
-/// (`{"ok":true,"value":…,"log":{…}}` or `{"ok":false,"code":…,"data"|"issues":…,"log":{…}}`),
-/// never rejects for a connector failure. `log` is the send's log line.
+/// (`{"ok":true,"value":…}` or `{"ok":false,"code":…,"data"|"issues":…}`), a
+/// newline and the send's log line; never rejects for a connector failure.
 #[napi]
 pub async fn aliyun_send(config_json: String, data_json: String) -> Result<String> {
   Ok(
@@ -260,6 +260,9 @@ mod tests {
       }
     })
     .await;
-    assert_eq!(text, r#"{"ok":true,"value":{"Code":"OK"},"log":{"ms":1}}"#);
+    assert_eq!(
+      text,
+      "{\"ok\":true,\"value\":{\"Code\":\"OK\"}}\n{\"ms\":1}"
+    );
   }
 }

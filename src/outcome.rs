@@ -41,15 +41,15 @@ impl Outcome {
     }
   }
 
-  /// The document with the send's log line (a JSON object) as `log`.
+  /// The document, a newline, then the send's log line (a JSON object): the
+  /// glue writes the line as it comes, without parsing it again. JSON text
+  /// never holds a raw newline, so the first one ends the document.
   pub fn to_json_with_log(&self, log: &str) -> String {
-    let mut document = self.to_json();
-    // Every document is a JSON object: put `log` in before its closing brace.
-    document.pop();
-    document.push_str(r#","log":"#);
-    document.push_str(log);
-    document.push('}');
-    document
+    let mut text = self.to_json();
+    text.reserve(log.len() + 1);
+    text.push('\n');
+    text.push_str(log);
+    text
   }
 
   pub fn to_json(&self) -> String {

@@ -50,8 +50,9 @@ pub struct SendLog<'a> {
   /// `sent`, or the ConnectorErrorCodes value.
   pub outcome: &'a str,
   pub receipt: &'a Receipt,
-  /// Router: each account tried, in order.
-  pub attempts: Option<Value>,
+  /// Router: each account tried, in order, as a JSON array (text, written
+  /// once by the router).
+  pub attempts: Option<&'a str>,
   pub ms: u64,
 }
 
@@ -80,11 +81,15 @@ impl SendLog<'_> {
     if let Some((key, id)) = &receipt.message_id {
       line.insert((*key).into(), id.as_str().into());
     }
-    if let Some(attempts) = &self.attempts {
-      line.insert("attempts".into(), attempts.clone());
+    let mut text = Value::Object(line).to_string();
+    // The object is never empty (`provider` is always there): reopen it.
+    text.pop();
+    if let Some(attempts) = self.attempts {
+      text.push_str(r#","attempts":"#);
+      text.push_str(attempts);
     }
-    line.insert("ms".into(), self.ms.into());
-    Value::Object(line).to_string()
+    text.push_str(&format!(r#","ms":{}}}"#, self.ms));
+    text
   }
 }
 
@@ -113,6 +118,27 @@ mod tests {
     assert_eq!(mask("12025550123"), "+1********23");
     assert_eq!(mask("99912"), "+***12");
     assert_eq!(mask("861"), "+861");
+  }
+
+  #[test]
+  fn a_router_line_names_the_account_and_carries_the_attempts() {
+    let line = SendLog {
+      provider: Some("tencent"),
+      account: Some("tencent-intl"),
+      usage_type: "SignIn",
+      e164_digits: Some("447911123456"),
+      outcome: "sent",
+      receipt: &Receipt::default(),
+      attempts: Some(r#"[{"provider":"tencent-intl","type":"tencent","outcome":"sent"}]"#),
+      ms: 3,
+    }
+    .to_json();
+    let Ok(value) = serde_json::from_str::<Value>(&line) else {
+      panic!("the line is JSON: {line}")
+    };
+    assert_eq!(value["account"], "tencent-intl");
+    assert_eq!(value["attempts"][0]["outcome"], "sent");
+    assert_eq!(value["ms"], 3);
   }
 
   #[test]
