@@ -89,10 +89,10 @@ describe('shipped binaries', () => {
   it('the Dockerfile example copies folders that exist and carry the musl binaries the official image needs', () => {
     const dockerfile = readFileSync(path.join(repoRoot, 'examples', 'docker', 'Dockerfile'), 'utf8');
     const copies = [...dockerfile.matchAll(/^COPY\s+(\S+)\s+(\S+)/gm)];
-    assert.equal(copies.length, 2);
+    assert.equal(copies.length, 3);
     for (const [, source, destination] of copies) {
       assert.ok(existsSync(path.join(repoRoot, source, 'package.json')), `${source} does not exist`);
-      assert.match(destination, /^\/etc\/logto\/packages\/core\/connectors\/connector-(aliyun|tencent)-sms-native$/);
+      assert.match(destination, /^\/etc\/logto\/packages\/core\/connectors\/connector-(aliyun-sms|tencent-sms|sms-router)-native$/);
       for (const tag of ['linux-x64-musl', 'linux-arm64-musl']) {
         if (manifest.binaries.some((b) => b.tag === tag)) {
           assert.ok(existsSync(path.join(repoRoot, source, 'native', `logto-sms-native.${tag}.node`)), `${source} lacks ${tag}`);

@@ -6,7 +6,8 @@
 //  3. import + createConnector time, in fresh processes;
 //  4. R rounds of: responder saturation, then per concurrency one worker process
 //     per implementation, in a start order that rotates from cell to cell;
-//     then R rounds of the SMS router against our direct connector;
+//     then R rounds of the SMS router against our direct connector (both in one
+//     process, alternating blocks of sends);
 //  5. the Markdown report, on stdout and in bench/RESULTS.md.
 //
 // Options: --rounds N (default 3), --quick (1 round, smaller bursts).
@@ -38,6 +39,8 @@ const settings = {
   warmupSmall: quick ? 50 : 100,
   importReps: quick ? 5 : 15,
   loadgen: { procs: 2, concurrency: 128, durationMs: quick ? 1000 : 2000 },
+  // The router stage: alternating blocks of sends (c = 1 / c = 64) per pair.
+  router: { pairs: quick ? 6 : 16, small: quick ? 300 : 1000, large: quick ? 1000 : 2000 },
 };
 if (!Number.isInteger(settings.rounds) || settings.rounds < 1) throw new Error('--rounds must be a positive integer');
 
@@ -177,35 +180,31 @@ for (let round = 0; round < settings.rounds; round += 1) {
 // ---- 4b. the SMS router against the direct connector ------------------------------
 // Same provider, same responder, one account taking every number: what routing
 // (its config, the route, the cool-down record, the attempts) adds per send.
-const ROUTER_IMPLS = ['ours', 'router'];
-const routerRuns = Object.fromEntries(PROVIDERS.map((p) => [p, Object.fromEntries(ROUTER_IMPLS.map((i) => [i, {}]))]));
+// Both in one process per round, alternating blocks (bench/router.mjs).
+const routerRuns = Object.fromEntries(PROVIDERS.map((p) => [p, {}]));
 for (let round = 0; round < settings.rounds; round += 1) {
   for (const provider of PROVIDERS) {
     for (const concurrency of ROUTER_CONCURRENCIES) {
       const large = concurrency > 1;
-      for (const impl of rotate(ROUTER_IMPLS, cellIndex++)) {
-        const input = {
-          impl,
-          provider,
-          endpoint: endpoints[provider],
-          config: configs[provider],
-          concurrency,
-          n: settings.n.native[large ? 'large' : 'small'],
-          warmup: Math.max(large ? settings.warmupLarge : settings.warmupSmall, 2 * concurrency),
-        };
-        let result;
-        try {
-          result = await runJson(path.join(BENCH, 'worker.mjs'), [], { input });
-        } catch (error) {
-          result = { failed: error.message };
-          failures.push(`router stage: ${provider} ${impl} c=${concurrency} round ${round + 1}: worker failed: ${error.message}`);
-        }
-        if (result.errors > 0) {
-          failures.push(`router stage: ${provider} ${impl} c=${concurrency} round ${round + 1}: ${result.errors} failed sends, first: ${result.firstError}`);
-        }
-        log(`  router stage ${provider} ${impl.padEnd(6)} c=${String(concurrency).padEnd(3)} ` + (result.failed ? 'FAILED' : `${result.cpuUsPerSend.toFixed(1)} µs CPU/send`));
-        (routerRuns[provider][impl][concurrency] ??= []).push(result);
+      const input = {
+        provider,
+        endpoint: endpoints[provider],
+        config: configs[provider],
+        concurrency,
+        n: large ? settings.router.large : settings.router.small,
+        pairs: settings.router.pairs,
+        warmup: Math.max(large ? settings.warmupLarge : settings.warmupSmall, 2 * concurrency),
+      };
+      let result;
+      try {
+        result = await runJson(path.join(BENCH, 'router.mjs'), [], { input });
+      } catch (error) {
+        result = { failed: error.message };
+        failures.push(`router stage: ${provider} c=${concurrency} round ${round + 1}: worker failed: ${error.message}`);
       }
+      if (result.errors > 0) failures.push(`router stage: ${provider} c=${concurrency} round ${round + 1}: ${result.errors} failed sends, first: ${result.firstError}`);
+      log(`  router stage ${provider} c=${String(concurrency).padEnd(3)} ` + (result.failed ? 'FAILED' : `direct ${result.directUs.toFixed(1)} µs, router ${result.routerUs.toFixed(1)} µs CPU/send (${result.ratio.toFixed(3)}×)`));
+      (routerRuns[provider][concurrency] ??= []).push(result);
     }
   }
 }

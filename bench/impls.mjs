@@ -42,8 +42,7 @@ export async function benchConfig(provider, endpoint) {
 }
 
 /**
- * Loads one implementation: `ours` (the shipped folder), `router` (the SMS
- * router's folder, one account of this provider), `official` (the npm
+ * Loads one implementation: `ours` (the shipped folder), `official` (the npm
  * package, redirected to `endpoint` by the test helper), or `ceiling` (our
  * transport alone: rawPost replaying captured bytes, no connector work).
  * Returns { send(): Promise, close(): Promise }.
@@ -52,11 +51,6 @@ export async function loadImpl(impl, provider, { endpoint, config, request }) {
   if (impl === 'ours') {
     const { default: createConnector } = await import(pathToFileURL(oursEntry(provider)).href);
     const connector = await createConnector({ getConfig: async () => config });
-    return { send: () => connector.sendMessage(MESSAGE), close: async () => {} };
-  }
-  if (impl === 'router') {
-    const { default: createConnector } = await import(pathToFileURL(routerEntry).href);
-    const connector = await createConnector({ getConfig: async () => routerConfig(provider, config) });
     return { send: () => connector.sendMessage(MESSAGE), close: async () => {} };
   }
   if (impl === 'official') {

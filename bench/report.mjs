@@ -136,23 +136,24 @@ function targetLines(data) {
 
 function routerTable(data) {
   const runs = data.routerRuns ?? {};
+  const { pairs, small, large } = data.env.router;
   const lines = [
-    '### The SMS router against the direct connector (same provider and responder; medians over rounds)',
+    '### The SMS router against the direct connector (same provider and responder)',
     '',
     'The router\'s folder with one account of the provider taking every number (`prefixes: ["*"]`), against our direct connector ' +
-      'with the same account config: what routing adds per send (its own config read, the route, the cool-down record, the attempts in the log line).',
+      'with the same account config: what routing adds per send (its own config read, the route, the cool-down record, the attempts in the log line). ' +
+      `Both in one process per round (one addon, one connection pool), ${pairs} pairs of alternating blocks of ${large} sends (c = 1: ${small}); ` +
+      'CPU per send is `process.cpuUsage()` over a block. Figures: medians over rounds of each round\'s medians; the ratio is the median of the per-pair ratios.',
     '',
-    '| provider | c | direct: CPU per send, µs | router: CPU per send, µs | router/direct ↓ | direct: sends/s | router: sends/s |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| provider | c | direct: CPU per send, µs | router: CPU per send, µs | router/direct ↓ |',
+    '| --- | ---: | ---: | ---: | ---: |',
   ];
-  const value = (provider, impl, c, key) => median((runs[provider]?.[impl]?.[c] ?? []).filter((r) => !r.failed).map((r) => r[key]));
   const targets = [];
   for (const provider of Object.keys(runs)) {
     for (const c of ROUTER_CONCURRENCIES) {
-      const [direct, router] = ['ours', 'router'].map((impl) => value(provider, impl, c, 'cpuUsPerSend'));
-      const [directRate, routerRate] = ['ours', 'router'].map((impl) => value(provider, impl, c, 'sendsPerSec'));
-      const r = ratio(router, direct);
-      lines.push(`| ${provider} | ${c} | ${fmt(direct)} | ${fmt(router)} | ${Number.isFinite(r) ? `${r.toFixed(3)}×` : 'n/a'} | ${fmt(directRate)} | ${fmt(routerRate)} |`);
+      const results = (runs[provider][c] ?? []).filter((r) => !r.failed);
+      const [direct, router, r] = ['directUs', 'routerUs', 'ratio'].map((key) => median(results.map((x) => x[key])));
+      lines.push(`| ${provider} | ${c} | ${fmt(direct)} | ${fmt(router)} | ${Number.isFinite(r) ? `${r.toFixed(3)}×` : 'n/a'} |`);
       if (c === TARGET_C) {
         const verdict = !Number.isFinite(r) ? 'not measured' : r <= ROUTER_GOAL ? `met (${r.toFixed(3)}×)` : `MISSED (${r.toFixed(3)}×)`;
         targets.push(`- ${provider}, router CPU per send (c=${TARGET_C}) ≤ ${ROUTER_GOAL}× the direct connector's: ${verdict}`);

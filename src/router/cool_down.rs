@@ -56,7 +56,7 @@ impl CoolDowns {
   }
 
   /// The accounts to try, in order: those not cooling down, or, when every
-  /// one is, all of them. `keys[i]` is the key of `accounts[i]`.
+  /// one is, all of them. Each account comes with its key.
   pub fn order<T: Copy>(&self, accounts: &[(T, &Key)], now: Instant) -> Vec<T> {
     let ready: Vec<T> = accounts
       .iter()
