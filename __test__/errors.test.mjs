@@ -2,7 +2,6 @@
 // is the host's ConnectorError with the contract's code, nothing is sent when
 // the input is bad, and no secret appears anywhere a user or a log could see.
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 
 import { ConnectorError } from '@logto/connector-kit';
@@ -11,6 +10,7 @@ import { createAliyunSmsConnector, createTencentSmsConnector } from '../index.js
 import { aliyunConfig, settle, tencentConfig } from './support/configs.mjs';
 import { loadOfficialTencent } from './support/official.mjs';
 import { ALIYUN_DEFAULTS, TENCENT_DEFAULTS, startAliyunSimulator, startTencentSimulator } from './simulator/index.mjs';
+import { closedPort } from './support/ports.mjs';
 
 // A recognisable secret: it must never show up in any error, data or output.
 const MARKER = 'MARKER-secret-0f9e8d7c6b5a';
@@ -19,15 +19,6 @@ const seen = [];
 const providers = {
   aliyun: { create: createAliyunSmsConnector, start: startAliyunSimulator, config: aliyunConfig, keyId: ALIYUN_DEFAULTS.accessKeyId },
   tencent: { create: createTencentSmsConnector, start: startTencentSimulator, config: tencentConfig, keyId: TENCENT_DEFAULTS.secretId },
-};
-
-/** A loopback port with nothing listening. */
-const closedPort = async () => {
-  const server = net.createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 };
 
 for (const [name, provider] of Object.entries(providers)) {

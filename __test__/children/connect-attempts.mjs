@@ -4,11 +4,11 @@
 //   node connect-attempts.mjs <aliyun|tencent> <refused|unanswered>
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import { createInterface } from 'node:readline';
 
 import { createAliyunSmsConnector, createTencentSmsConnector } from '../../index.js';
 import { aliyunConfig, settle, tencentConfig } from '../support/configs.mjs';
+import { closedPort } from '../support/ports.mjs';
 
 const [provider, scenario] = process.argv.slice(2);
 
@@ -19,14 +19,6 @@ const activeOpens = () => {
     .filter((line) => line.startsWith('Tcp:'))
     .map((line) => line.split(/\s+/));
   return Number(values[names.indexOf('ActiveOpens')]);
-};
-
-const closedPort = async () => {
-  const server = net.createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 };
 
 let blackhole;

@@ -28,6 +28,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{ErrorKind, RedisError};
 use secrecy::ExposeSecret;
 use serde_json::json;
+use sha2::{Digest, Sha256};
 
 use super::config::RedisTarget;
 use super::{Counter, OnStoreError, StoreError, Verdict};
@@ -61,7 +62,9 @@ return 0
 
 static LUA: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(SCRIPT));
 
-type ConnectionKey = (tokio::runtime::Id, String);
+/// The runtime and the SHA-256 of the URL: the URL holds the password, which
+/// is kept only inside the `SecretString` of the config, never as a plain key.
+type ConnectionKey = (tokio::runtime::Id, [u8; 32]);
 static CONNECTIONS: LazyLock<Mutex<HashMap<ConnectionKey, ConnectionManager>>> =
   LazyLock::new(|| Mutex::new(HashMap::new()));
 
@@ -119,7 +122,10 @@ fn connection(target: &RedisTarget) -> Result<(ConnectionKey, ConnectionManager)
       problem: "no async runtime to talk to Redis on".to_owned(),
     })?
     .id();
-  let key = (runtime, target.url.expose_secret().to_owned());
+  let key = (
+    runtime,
+    Sha256::digest(target.url.expose_secret().as_bytes()).into(),
+  );
   let mut connections = CONNECTIONS.lock().unwrap_or_else(PoisonError::into_inner);
   if let Some(manager) = connections.get(&key) {
     return Ok((key, manager.clone()));
@@ -138,7 +144,7 @@ fn connection(target: &RedisTarget) -> Result<(ConnectionKey, ConnectionManager)
   if connections.len() >= MAX_CONNECTIONS {
     connections.clear();
   }
-  connections.insert(key.clone(), manager.clone());
+  connections.insert(key, manager.clone());
   Ok((key, manager))
 }
 
