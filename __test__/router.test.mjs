@@ -4,7 +4,6 @@
 // an international-site Aliyun account inside the router, and no secret of any
 // account in any error or log line.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, beforeEach, describe, it } from 'node:test';
 
@@ -12,6 +11,7 @@ import { ConnectorError } from '@logto/connector-kit';
 
 import { createSmsRouterConnector } from '../index.js';
 import { USAGE_TYPES, settle } from './support/configs.mjs';
+import { closedPort } from './support/ports.mjs';
 import { ALIYUN_DEFAULTS, TENCENT_DEFAULTS, startAliyunSimulator, startTencentSimulator } from './simulator/index.mjs';
 
 const MARKER = 'MARKER-router-secret-4f7e21';
@@ -26,15 +26,6 @@ const sims = {};
 const allSims = () => Object.values(sims);
 const total = () => allSims().reduce((sum, sim) => sum + sim.requests.length, 0);
 const counts = () => Object.fromEntries(Object.entries(sims).map(([name, sim]) => [name, sim.requests.length]));
-
-/** A port nothing listens on: connecting is refused. */
-const closedPort = async () => {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-};
 
 // The cool-down is process-wide and keyed by account: every test names its
 // accounts afresh so that no test inherits another's refusals.
