@@ -15,7 +15,7 @@ use napi_derive::napi;
 
 use crate::config::{self, aliyun, tencent};
 use crate::outcome::{guard_json, Outcome};
-use crate::provider;
+use crate::provider::{self, ProviderType};
 use crate::router;
 use crate::send::{self, Finished};
 use crate::sign::{aliyun_rpc, tencent_tc3};
@@ -63,23 +63,18 @@ pub fn tencent_parse_config(config_json: String) -> String {
 /// newline and the send's log line; never rejects for a connector failure.
 #[napi]
 pub async fn aliyun_send(config_json: String, data_json: String) -> Result<String> {
-  Ok(
-    isolate(
-      async move { send::send_direct(&provider::aliyun::TYPE, &config_json, &data_json).await },
-    )
-    .await,
-  )
+  Ok(direct(&provider::aliyun::TYPE, config_json, data_json).await)
 }
 
 /// Sends one verification code through Tencent Cloud; same outcome document.
 #[napi]
 pub async fn tencent_send(config_json: String, data_json: String) -> Result<String> {
-  Ok(
-    isolate(
-      async move { send::send_direct(&provider::tencent::TYPE, &config_json, &data_json).await },
-    )
-    .await,
-  )
+  Ok(direct(&provider::tencent::TYPE, config_json, data_json).await)
+}
+
+/// One send through a direct connector of `provider`'s type.
+async fn direct(provider: &'static ProviderType, config_json: String, data_json: String) -> String {
+  isolate(async move { send::send_direct(provider, &config_json, &data_json).await }).await
 }
 
 /// The routing connector's guard, same shape as `aliyunParseConfig`.
