@@ -449,6 +449,30 @@ describe('the guard', () => {
   });
 });
 
+describe('hostile configs', () => {
+  it('the guard and sendMessage answer anything with issues or invalid_config, never a throw of another kind', async () => {
+    const cyclic = { providers: [] };
+    cyclic.providers.push(cyclic);
+    const getterThrows = { get providers() { throw new Error('boom'); }, routes: [] };
+    const inputs = [
+      undefined, null, 5, 'x', [], {}, Object.create(null), cyclic, getterThrows,
+      { providers: new Map(), routes: new Set() },
+      { providers: [{ name: 'a', type: 'aliyun', config: { accessKeySecret: MARKER, templates: [undefined, NaN] } }], routes: [{ prefixes: [Infinity], use: [Symbol('a')] }] },
+      { providers: [{ name: '__proto__', type: 'tencent', config: null }], routes: [{ prefixes: ['*'], use: ['__proto__'] }], failover: { refusals: 1e300, coolDownSeconds: -0 } },
+    ];
+    for (const input of inputs) {
+      const result = router.configGuard.safeParse(input);
+      assert.equal(result.success, false);
+      assert.ok(result.error.issues.length > 0);
+      assert.ok(!JSON.stringify(result.error.issues).includes(MARKER));
+      const { error } = await send(input ?? {}, data(CN));
+      assert.ok(error instanceof ConnectorError);
+      assert.equal(error.code, 'invalid_config');
+    }
+    assert.equal(total(), 0);
+  });
+});
+
 describe('an international-site Aliyun account inside the router', () => {
   it('sends overseas numbers with SendMessageToGlobe and mainland numbers with SendMessageWithTemplate', async () => {
     const i = fresh('aliyun-intl');
