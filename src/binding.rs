@@ -17,6 +17,7 @@ use crate::config::{self, aliyun, tencent};
 use crate::outcome::{guard_json, Outcome};
 use crate::send;
 use crate::sign::{aliyun_rpc, tencent_tc3};
+#[cfg(feature = "bench")]
 use crate::transport::{self, HttpRequest};
 
 /// The Aliyun config guard: `{"success":true,"data":…}` or `{"success":false,"issues":[…]}`.
@@ -134,6 +135,7 @@ pub fn tencent_sign_tc3(input: Tc3SignInput) -> Result<Tc3Signature> {
   })
 }
 
+#[cfg(feature = "bench")]
 #[napi(object)]
 pub struct RawPostResult {
   pub status: u32,
@@ -143,6 +145,9 @@ pub struct RawPostResult {
 /// Posts prepared bytes with the connectors' own transport (shared client,
 /// deadline, size cap) and no connector work: no validation, template choice,
 /// signing or answer parsing. It is the benchmark's ceiling; nothing else uses it.
+/// Only in builds with the `bench` feature (`npm run bench` makes one): it
+/// bypasses the endpoint policy, so shipped binaries do not carry it.
+#[cfg(feature = "bench")]
 #[napi]
 pub async fn raw_post(
   url: String,
