@@ -50,6 +50,7 @@ export const inspectMachO = (file) => {
     fileType: /FileType: (\w+)/.exec(header)?.[1],
     libraries: named('LC_LOAD_DYLIB').concat(named('LC_LOAD_WEAK_DYLIB'), named('LC_REEXPORT_DYLIB')),
     installName: named('LC_ID_DYLIB')[0],
+    signed: commands.some((c) => /cmd LC_CODE_SIGNATURE\n/.test(c)),
     minOs: /cmd LC_BUILD_VERSION\n(?:.*\n)*?\s+minos (\S+)/.exec(commands.join(''))?.[1],
     exportsRegistration: /\s_napi_register_module_v1$/m.test(tool('llvm-objdump', ['--macho', '--exports-trie', file])),
     undefinedNapi: tool('llvm-nm', ['--undefined-only', file]).split('\n').filter((s) => /^_napi_/.test(s.trim())),
@@ -117,7 +118,7 @@ describe('shipped binaries', () => {
 
   for (const { tag } of TARGETS.filter((target) => target.tag.startsWith('darwin-'))) {
     const file = path.join(nativeDir, binaryName(tag));
-    it(`${tag}: Mach-O dylib, architecture, macOS 11 floor, only system libraries, registration exported, Node-API resolved at load`, { skip: hostOnly && !existsSync(file) && 'not built (host-only build)' }, () => {
+    it(`${tag}: Mach-O dylib, architecture, macOS 11 floor, signed on arm64, only system libraries, registration exported, Node-API resolved at load`, { skip: hostOnly && !existsSync(file) && 'not built (host-only build)' }, () => {
       const info = inspectMachO(file);
       assert.equal(info.format, tag === 'darwin-arm64' ? 'Mach-O arm64' : 'Mach-O 64-bit x86-64');
       assert.equal(info.fileType, 'DynamicLibrary');
@@ -126,6 +127,9 @@ describe('shipped binaries', () => {
       assert.deepEqual(foreign, [], `links libraries a Mac may lack: ${foreign.join(', ')}`);
       assert.ok(compareVersions(info.minOs, '11.0') <= 0, `needs macOS ${info.minOs}`);
       assert.equal(info.installName, '@rpath/logto-sms-native.node', 'the install name carries a build path');
+      // Apple silicon loads no unsigned code; the linker's ad-hoc signature is
+      // enough. (Intel Macs load unsigned libraries, and zig signs only arm64.)
+      if (tag === 'darwin-arm64') assert.ok(info.signed, 'no code signature');
       assert.ok(info.exportsRegistration, 'napi_register_module_v1 is not exported');
       // Node-API comes from the node binary at load time (napi's dyn-symbols),
       // so the dylib binds to no Node-API symbol.

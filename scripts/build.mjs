@@ -55,17 +55,11 @@ const buildHost = () => {
   return { tag: hostTag, tool: 'cargo build', glibcFloor: hostTag.endsWith('-gnu') ? 'build host' : undefined };
 };
 
-const zigbuild = (targets) =>
-  spawnSync('cargo', ['zigbuild', '--release', '--lib', '--keep-going', ...targets.flatMap((t) => ['--target', t.zigTarget ?? t.triple])], {
-    cwd: root,
-    stdio: 'inherit',
-    env: withTargetRustflags({ ...zigEnv(), ...Object.assign({}, ...targets.map((t) => t.env)) }, targets.map((t) => t.triple)),
-  }).status === 0;
-
 /**
- * One group's targets in one `cargo zigbuild`. If it fails, each target is
- * built again on its own (a no-op for those that were built) to tell which
- * one failed; that one is skipped.
+ * One group's targets in one `cargo zigbuild --keep-going`: one target's
+ * dependencies compile while another one's link runs, and a failing target
+ * does not stop the others. Which targets produced their library is read from
+ * cargo's own artifact messages; the others are skipped with a warning.
  */
 const buildGroup = (targets) => {
   const started = Date.now();
@@ -75,15 +69,30 @@ const buildGroup = (targets) => {
     return false;
   });
   if (ready.length === 0) return [];
-  log(`cargo zigbuild --release for ${ready.map((t) => t.tag).join(', ')}`);
-  const built = zigbuild(ready)
-    ? ready
-    : ready.filter((target) => {
-        if (zigbuild([target])) return true;
-        log(`skipping ${target.tag}: the build failed`);
-        return false;
-      });
-  for (const target of built) install(path.join(root, 'target', target.triple, 'release', libraryFile(target.triple)), target.tag);
+  const args = ['zigbuild', '--release', '--lib', '--keep-going', '--message-format=json-render-diagnostics', ...ready.flatMap((t) => ['--target', t.zigTarget ?? t.triple])];
+  log(`cargo ${args.join(' ')}`);
+  const result = spawnSync('cargo', args, {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: withTargetRustflags({ ...zigEnv(), ...Object.assign({}, ...ready.map((t) => t.env)) }, ready.map((t) => t.triple)),
+  });
+  const produced = new Set(
+    (result.stdout ?? '')
+      .split('\n')
+      .filter((line) => line.startsWith('{') && line.includes('"compiler-artifact"'))
+      .flatMap((line) => JSON.parse(line).filenames ?? [])
+  );
+  const built = ready.filter((target) => {
+    const output = path.join(root, 'target', target.triple, 'release', libraryFile(target.triple));
+    if (produced.has(output)) {
+      install(output, target.tag);
+      return true;
+    }
+    log(`skipping ${target.tag}: the build failed (cargo exit ${result.status ?? result.signal ?? result.error?.message})`);
+    return false;
+  });
   log(`${built.map((t) => t.tag).join(', ') || 'nothing'} ready (${seconds(started)})`);
   return built.map((target) => ({ tag: target.tag, triple: target.triple, tool: 'cargo zigbuild', glibcFloor: target.glibcFloor, libc: target.musl ? 'musl' : target.glibcFloor ? 'glibc' : undefined }));
 };

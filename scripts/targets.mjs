@@ -4,7 +4,7 @@
 //
 // `group`: the targets built by one cargo invocation. Cargo unifies features
 // across the targets of one invocation, and macOS takes reqwest without the
-// system-roots feature (Cargo.toml), so macOS builds on its own.
+// system-roots feature (Cargo.toml), so macOS builds on its own, as does Windows.
 // `env`: environment its build needs (the same for every target of a group).
 export const TARGETS = [
   { tag: 'linux-x64-gnu', triple: 'x86_64-unknown-linux-gnu', zigTarget: 'x86_64-unknown-linux-gnu.2.17', glibcFloor: '2.17', group: 'linux' },
@@ -15,8 +15,12 @@ export const TARGETS = [
   // would stamp its own, much newer, minimum into the binary.
   { tag: 'darwin-arm64', triple: 'aarch64-apple-darwin', group: 'macos', env: { MACOSX_DEPLOYMENT_TARGET: '11.0' } },
   { tag: 'darwin-x64', triple: 'x86_64-apple-darwin', group: 'macos', env: { MACOSX_DEPLOYMENT_TARGET: '11.0' } },
-  // GNU ABI, loaded by the MSVC-built node.exe: see README, "Platforms".
-  { tag: 'win32-x64-msvc', triple: 'x86_64-pc-windows-gnu', group: 'linux' },
+  // GNU ABI, loaded by the MSVC-built node.exe: see the README's platform notes.
+  // A group of its own: with the Linux targets it would add Windows-only
+  // features to shared crates (tokio's windows-sys), and the Linux binaries
+  // would no longer match a build of any one of them (__test__/binaries.test.mjs
+  // rebuilds linux-x64-musl on its own and expects cargo to find it fresh).
+  { tag: 'win32-x64-msvc', triple: 'x86_64-pc-windows-gnu', group: 'windows' },
 ];
 
 export const binaryName = (tag) => `logto-sms-native.${tag}.node`;
