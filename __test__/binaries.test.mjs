@@ -216,9 +216,11 @@ describe('the host build path (scripts/toolchain.mjs hostBuildPlan) on a musl ho
   });
 
   it(`run for ${triple} through zig on this machine, it produces the cdylib (a musl ELF shared object)`, { skip: hostOnly && 'host-only build' }, () => {
-    // Same flags as the full build's musl target, so cargo usually finds it
-    // fresh; a flag that differed would show as a rebuild, and a missing one as
-    // no cdylib in the artifact list.
+    // The same flags as the full build's linux-x64-musl, so every dependency is
+    // found fresh; cargo relinks only this crate (the full build compiles the
+    // Linux targets in one invocation, and the crate's fingerprint differs
+    // between the two). Without -crt-static rustc would drop the cdylib and the
+    // artifact list would lack it.
     const plan = hostBuildPlan({ triple, cross: true });
     const output = execFileSync(plan.command, [...plan.args, '--message-format=json'], { cwd: repoRoot, env: plan.env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
     const artifact = output
