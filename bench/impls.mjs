@@ -61,11 +61,9 @@ export async function loadImpl(impl, provider, { endpoint, config, request }) {
     return { send: () => connector.sendMessage(MESSAGE), close: async () => official.cleanup() };
   }
   if (impl === 'ceiling') {
-    const native = oursBinding(provider);
+    const native = benchBinding();
     if (typeof native.rawPost !== 'function') {
-      throw new Error(
-        'ceiling unavailable: the built addon has no rawPost export (src/binding.rs has it; rebuild with `npm run build`)'
-      );
+      throw new Error(`ceiling unavailable: ${BENCH_ADDON} has no rawPost export (it is built with the cargo feature \`bench\`)`);
     }
     const body = Buffer.from(request.body, 'base64');
     const send = async () => {
@@ -77,8 +75,10 @@ export async function loadImpl(impl, provider, { endpoint, config, request }) {
   throw new Error(`unknown implementation ${impl}`);
 }
 
-/** The very binary the shipped folder loads, required directly (for rawPost). */
-export const oursBinding = (provider) => {
-  const folder = path.dirname(path.dirname(oursEntry(provider)));
-  return createRequire(import.meta.url)(path.join(folder, 'native', `logto-sms-native.${platformTag()}.node`));
-};
+/**
+ * The benchmark's own build of this machine's addon: the shipped source with the
+ * cargo feature `bench`, which adds rawPost (the transport-only ceiling).
+ * Shipped binaries never carry rawPost; bench/bench.mjs builds this one first.
+ */
+export const BENCH_ADDON = path.join(ROOT, 'target', 'bench', `logto-sms-native.${platformTag()}.node`);
+export const benchBinding = () => createRequire(import.meta.url)(BENCH_ADDON);

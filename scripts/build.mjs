@@ -1,108 +1,106 @@
 #!/usr/bin/env node
 // npm install / npm run build: builds the native addon in release mode for every
-// Linux target Logto runs on, then assembles the Logto connector folders.
+// platform Logto runs on, then assembles the Logto connector folders.
 //
-// Targets (each a full build, about 75-90 s on 2 cores):
+// Targets (scripts/targets.mjs):
 //   linux-x64-gnu    glibc >= 2.17 (cargo-zigbuild against a 2.17 floor: Debian 8+, Ubuntu 14.04+, RHEL 7+)
 //   linux-x64-musl   Alpine, the official Logto Docker image (node:22-alpine) on amd64
 //   linux-arm64-gnu  glibc >= 2.17 on arm64
 //   linux-arm64-musl Alpine on arm64 (the official image's arm64 variant)
+//   darwin-arm64     macOS on Apple silicon (Mozilla roots only: see Cargo.toml)
+//   darwin-x64       macOS on Intel
+//   win32-x64-msvc   Windows x64: a GNU-ABI DLL that node.exe loads (README, "Install into Logto")
 // Cross builds use zig (PyPI `ziglang`) through `cargo-zigbuild` (PyPI), installed
 // into .tools/ inside the repository, and Rust standard libraries added with
-// `rustup target add`. A target whose tools cannot be had is skipped with a
-// warning; only the binary for this machine is required.
+// `rustup target add`. The targets of a group (targets.mjs) are built by one
+// cargo invocation, so one target's dependencies compile while another links.
+// A target whose tools cannot be had, or whose build fails, is skipped with a
+// warning and is missing from native/manifest.json (the binaries test and
+// `npm run pack` then refuse the result); only the binary for this machine is
+// required to finish.
 //
 //   LOGTO_SMS_TARGETS=host  build only for this machine with plain `cargo build`
 //                           (the default on anything but Linux x64)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import esbuild from 'esbuild';
 
 import { platformTag } from '../js/native-tag.js';
+import { TARGETS, binaryName, libraryFile } from './targets.mjs';
+import { ensureRustTarget, ensureZig, hostBuildPlan, root, succeeds, withTargetRustflags, zigEnv } from './toolchain.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rootPackage = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const nativeDir = path.join(root, 'native');
-const toolsDir = path.join(root, '.tools', 'python');
 const hostTag = platformTag();
 const log = (message) => console.log(`[build] ${message}`);
+const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(0)} s`;
 
-export const TARGETS = [
-  { tag: 'linux-x64-gnu', triple: 'x86_64-unknown-linux-gnu', zigTarget: 'x86_64-unknown-linux-gnu.2.17', glibcFloor: '2.17' },
-  { tag: 'linux-x64-musl', triple: 'x86_64-unknown-linux-musl', musl: true },
-  { tag: 'linux-arm64-gnu', triple: 'aarch64-unknown-linux-gnu', zigTarget: 'aarch64-unknown-linux-gnu.2.17', glibcFloor: '2.17' },
-  { tag: 'linux-arm64-musl', triple: 'aarch64-unknown-linux-musl', musl: true },
-];
-
-const succeeds = (command, args, options = {}) => spawnSync(command, args, { stdio: 'ignore', ...options }).status === 0;
 const hasCargo = () => succeeds('cargo', ['--version']);
-const libraryFile = { darwin: 'liblogto_sms_native.dylib', win32: 'logto_sms_native.dll' }[process.platform] ?? 'liblogto_sms_native.so';
 
 /** Copy then rename: a process that has the old binary loaded keeps a valid mapping. */
 const install = (from, tag) => {
-  const target = path.join(nativeDir, `logto-sms-native.${tag}.node`);
+  const target = path.join(nativeDir, binaryName(tag));
   mkdirSync(nativeDir, { recursive: true });
   copyFileSync(from, `${target}.tmp`);
   renameSync(`${target}.tmp`, target);
 };
 
-const zigEnv = () => ({
-  ...process.env,
-  PATH: `${path.join(toolsDir, 'bin')}${path.delimiter}${process.env.PATH}`,
-  PYTHONPATH: [toolsDir, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter),
-  // musl cdylibs must link the C library dynamically, or rustc drops the cdylib.
-  CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_RUSTFLAGS: '-C target-feature=-crt-static',
-  CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_RUSTFLAGS: '-C target-feature=-crt-static',
-});
-
-/** zig + cargo-zigbuild from PyPI into .tools/ (once; about 15 s). */
-const ensureZig = () => {
-  const cargoZigbuild = path.join(toolsDir, 'bin', 'cargo-zigbuild');
-  if (existsSync(cargoZigbuild) && succeeds('python3', ['-m', 'ziglang', 'version'], { env: zigEnv() })) return true;
-  log('installing zig and cargo-zigbuild from PyPI into .tools/python');
-  const pip = spawnSync('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--target', toolsDir, 'ziglang', 'cargo-zigbuild'], { stdio: 'inherit' });
-  return pip.status === 0 && existsSync(cargoZigbuild);
-};
-
-/** The Rust standard library for `triple`, added if missing. */
-const ensureRustTarget = (triple) => {
-  const installed = spawnSync('rustup', ['target', 'list', '--installed'], { encoding: 'utf8' });
-  if (installed.status === 0 && installed.stdout.split('\n').includes(triple)) return true;
-  log(`rustup target add ${triple}`);
-  return succeeds('rustup', ['target', 'add', triple], { stdio: 'inherit' });
-};
-
 const buildHost = () => {
-  log('cargo build --release (this machine only)');
-  execFileSync('cargo', ['build', '--release', '--lib'], { cwd: root, stdio: 'inherit' });
-  install(path.join(root, 'target', 'release', libraryFile), hostTag);
+  const plan = hostBuildPlan();
+  log(`${plan.command} ${plan.args.join(' ')} (this machine only)`);
+  execFileSync(plan.command, plan.args, { cwd: root, stdio: 'inherit', env: plan.env });
+  install(plan.output, hostTag);
   return { tag: hostTag, tool: 'cargo build', glibcFloor: hostTag.endsWith('-gnu') ? 'build host' : undefined };
 };
 
-const buildTarget = (target) => {
-  if (!ensureRustTarget(target.triple)) {
-    log(`skipping ${target.tag}: the Rust standard library for ${target.triple} could not be installed`);
-    return undefined;
-  }
+/**
+ * One group's targets in one `cargo zigbuild --keep-going`: one target's
+ * dependencies compile while another one's link runs, and a failing target
+ * does not stop the others. Which targets produced their library is read from
+ * cargo's own artifact messages; the others are skipped with a warning.
+ */
+const buildGroup = (targets) => {
   const started = Date.now();
-  log(`cargo zigbuild --release --target ${target.zigTarget ?? target.triple}`);
-  const result = spawnSync('cargo', ['zigbuild', '--release', '--lib', '--target', target.zigTarget ?? target.triple], { cwd: root, stdio: 'inherit', env: zigEnv() });
-  if (result.status !== 0) {
-    log(`skipping ${target.tag}: the build failed`);
-    return undefined;
-  }
-  install(path.join(root, 'target', target.triple, 'release', libraryFile), target.tag);
-  log(`${target.tag} ready (${((Date.now() - started) / 1000).toFixed(0)} s)`);
-  return { tag: target.tag, tool: 'cargo zigbuild', glibcFloor: target.glibcFloor, libc: target.musl ? 'musl' : 'glibc' };
+  const ready = targets.filter((target) => {
+    if (ensureRustTarget(target.triple)) return true;
+    log(`skipping ${target.tag}: the Rust standard library for ${target.triple} could not be installed`);
+    return false;
+  });
+  if (ready.length === 0) return [];
+  const args = ['zigbuild', '--release', '--lib', '--keep-going', '--message-format=json-render-diagnostics', ...ready.flatMap((t) => ['--target', t.zigTarget ?? t.triple])];
+  log(`cargo ${args.join(' ')}`);
+  const result = spawnSync('cargo', args, {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: withTargetRustflags({ ...zigEnv(), ...Object.assign({}, ...ready.map((t) => t.env)) }, ready.map((t) => t.triple)),
+  });
+  const produced = new Set(
+    (result.stdout ?? '')
+      .split('\n')
+      .filter((line) => line.startsWith('{') && line.includes('"compiler-artifact"'))
+      .flatMap((line) => JSON.parse(line).filenames ?? [])
+  );
+  const built = ready.filter((target) => {
+    const output = path.join(root, 'target', target.triple, 'release', libraryFile(target.triple));
+    if (produced.has(output)) {
+      install(output, target.tag);
+      return true;
+    }
+    log(`skipping ${target.tag}: the build failed (cargo exit ${result.status ?? result.signal ?? result.error?.message})`);
+    return false;
+  });
+  log(`${built.map((t) => t.tag).join(', ') || 'nothing'} ready (${seconds(started)})`);
+  return built.map((target) => ({ tag: target.tag, triple: target.triple, tool: 'cargo zigbuild', glibcFloor: target.glibcFloor, libc: target.musl ? 'musl' : target.glibcFloor ? 'glibc' : undefined }));
 };
 
 const buildNative = () => {
   if (!hasCargo()) {
     const present = existsSync(nativeDir) ? readdirSync(nativeDir).filter((f) => f.endsWith('.node')) : [];
-    if (present.includes(`logto-sms-native.${hostTag}.node`)) {
+    if (present.includes(binaryName(hostTag))) {
       log(`cargo not found; using the prebuilt binaries in native/ (${present.join(', ')})`);
       return;
     }
@@ -110,16 +108,18 @@ const buildNative = () => {
   }
   // Binaries from an earlier build could be stale: every run rebuilds what it ships.
   rmSync(nativeDir, { recursive: true, force: true });
-  const wanted = process.env.LOGTO_SMS_TARGETS ?? (hostTag === 'linux-x64-gnu' ? 'all' : 'host');
+  const requested = process.env.LOGTO_SMS_TARGETS ?? (hostTag === 'linux-x64-gnu' ? 'all' : 'host');
   let built = [];
-  if (wanted === 'all' && ensureZig()) {
-    built = TARGETS.map(buildTarget).filter(Boolean);
-  } else if (wanted === 'all') {
+  if (requested === 'all' && ensureZig()) {
+    for (const group of new Set(TARGETS.map((t) => t.group))) built.push(...buildGroup(TARGETS.filter((t) => t.group === group)));
+  } else if (requested === 'all') {
     log('zig could not be installed: building for this machine only');
   }
   if (!built.some((b) => b.tag === hostTag)) built.push(buildHost());
-  writeFileSync(path.join(nativeDir, 'manifest.json'), `${JSON.stringify({ version: rootPackage.version, binaries: built }, null, 2)}\n`);
-  const missing = wanted === 'all' ? TARGETS.filter((t) => !built.some((b) => b.tag === t.tag)).map((t) => t.tag) : [];
+  // `requested` tells the binaries test whether a missing target is a failure
+  // (a full build) or was asked for (LOGTO_SMS_TARGETS=host).
+  writeFileSync(path.join(nativeDir, 'manifest.json'), `${JSON.stringify({ version: rootPackage.version, requested, binaries: built }, null, 2)}\n`);
+  const missing = requested === 'all' ? TARGETS.filter((t) => !built.some((b) => b.tag === t.tag)).map((t) => t.tag) : [];
   log(`binaries: ${built.map((b) => b.tag).join(', ')}${missing.length > 0 ? `; NOT built here: ${missing.join(', ')}` : ''}`);
 };
 
@@ -179,4 +179,4 @@ const assemble = ({ provider, name, description }) => {
 const started = Date.now();
 buildNative();
 for (const connector of connectors) assemble(connector);
-log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+log(`done in ${seconds(started)}`);

@@ -30,6 +30,8 @@ if (testFiles.length < MIN_TEST_FILES) {
 
 run('rustfmt', 'cargo', ['fmt', '--check']);
 run('clippy', 'cargo', ['clippy', '--all-targets', '--', '-D', 'warnings']);
+// rawPost compiles only with the benchmark's feature; lint that build too.
+run('clippy (bench feature)', 'cargo', ['clippy', '--lib', '--features', 'bench', '--', '-D', 'warnings']);
 run('rust tests', 'cargo', ['test', '--lib']);
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 run('typings (connector-kit 5)', process.execPath, [tsc, '-p', '__test__/typings/tsconfig.json']);

@@ -19,6 +19,7 @@ use crate::provider::{self, ProviderType};
 use crate::router;
 use crate::send::{self, Finished};
 use crate::sign::{aliyun_rpc, tencent_tc3};
+#[cfg(feature = "bench")]
 use crate::transport::{self, HttpRequest};
 
 /// Tokio worker threads for the sends. A send is a few microseconds of
@@ -180,6 +181,7 @@ pub fn tencent_sign_tc3(input: Tc3SignInput) -> Result<Tc3Signature> {
   })
 }
 
+#[cfg(feature = "bench")]
 #[napi(object)]
 pub struct RawPostResult {
   pub status: u32,
@@ -189,6 +191,9 @@ pub struct RawPostResult {
 /// Posts prepared bytes with the connectors' own transport (shared client,
 /// deadline, size cap) and no connector work: no validation, template choice,
 /// signing or answer parsing. It is the benchmark's ceiling; nothing else uses it.
+/// Only in builds with the `bench` feature (`npm run bench` makes one): it
+/// bypasses the endpoint policy, so shipped binaries do not carry it.
+#[cfg(feature = "bench")]
 #[napi]
 pub async fn raw_post(
   url: String,

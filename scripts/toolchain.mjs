@@ -1,0 +1,99 @@
+// The tools the build runs and how it calls them: zig and cargo-zigbuild (from
+// PyPI, into .tools/ inside the repository), Rust standard libraries (rustup),
+// and the cargo command lines for the host build and the cross builds. Shared
+// by scripts/build.mjs and the tests that check the build paths.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { libraryFile, targetRustflags } from './targets.mjs';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const toolsDir = path.join(root, '.tools', 'python');
+const log = (message) => console.log(`[build] ${message}`);
+
+export const succeeds = (command, args, options = {}) => spawnSync(command, args, { stdio: 'ignore', ...options }).status === 0;
+
+/** This machine's Rust target triple, as rustc names it. */
+export const hostTriple = () => /^host: (\S+)$/m.exec(execFileSync('rustc', ['-vV'], { encoding: 'utf8' }))?.[1];
+
+/**
+ * `env` plus the rustc flags each of `triples` needs (targets.mjs), as cargo's
+ * per-target CARGO_TARGET_<TRIPLE>_RUSTFLAGS. RUSTFLAGS, when set, overrides
+ * those in cargo, so the flags go there too when there is a single triple.
+ */
+export const withTargetRustflags = (env, triples) => {
+  const out = { ...env };
+  for (const triple of triples) {
+    const flags = targetRustflags(triple).join(' ');
+    if (!flags) continue;
+    const key = `CARGO_TARGET_${triple.toUpperCase().replaceAll('-', '_').replaceAll('.', '_')}_RUSTFLAGS`;
+    out[key] = [env[key], flags].filter(Boolean).join(' ');
+    if (env.RUSTFLAGS && triples.length === 1) out.RUSTFLAGS = `${env.RUSTFLAGS} ${flags}`;
+  }
+  return out;
+};
+
+/**
+ * The host build: plain `cargo build --release --lib` for the machine that runs
+ * it, no zig (macOS, Windows, Alpine, arm64 Linux, or LOGTO_SMS_TARGETS=host).
+ * On a musl host (Alpine: how people build for the official Logto image) rustc
+ * links the C library statically unless told otherwise, and then drops the
+ * cdylib, so the musl flags from targets.mjs are added.
+ *
+ * `cross` runs the same plan for another triple through `cargo zigbuild
+ * --target` (zig supplies that target's linker): the test in
+ * __test__/binaries.test.mjs uses it to prove the musl host path on this
+ * glibc machine.
+ */
+export const hostBuildPlan = ({ triple = hostTriple(), env = process.env, cross = false } = {}) => ({
+  command: 'cargo',
+  args: cross ? ['zigbuild', '--release', '--lib', '--target', triple] : ['build', '--release', '--lib'],
+  env: withTargetRustflags(cross ? zigEnv(env) : env, [triple]),
+  output: path.join(root, 'target', ...(cross ? [triple] : []), 'release', libraryFile(triple)),
+});
+
+/**
+ * Where zig and cargo-zigbuild are found, and zig's cache kept inside the
+ * repository (target/zig-cache) rather than in the home folder.
+ */
+export const zigEnv = (env = process.env) => ({
+  ...env,
+  PATH: `${path.join(toolsDir, 'bin')}${path.delimiter}${env.PATH}`,
+  PYTHONPATH: [toolsDir, env.PYTHONPATH].filter(Boolean).join(path.delimiter),
+  ZIG_GLOBAL_CACHE_DIR: env.ZIG_GLOBAL_CACHE_DIR ?? path.join(root, 'target', 'zig-cache'),
+  // napi-build links Windows GNU builds against "libnode" and insists on a
+  // folder holding libnode.dll (its windows.rs). With napi's `dyn-symbols`
+  // feature the addon finds every Node-API function in node.exe at load time,
+  // so it needs no import library: the folder gets an empty stand-in file and
+  // an empty archive for `-lnode`, which adds nothing to the DLL.
+  LIBNODE_PATH: libnodeStub(),
+});
+
+const libnodeStub = () => {
+  const dir = path.join(root, 'target', 'libnode-stub');
+  if (!existsSync(path.join(dir, 'libnode.a'))) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'libnode.dll'), '');
+    writeFileSync(path.join(dir, 'libnode.a'), '!<arch>\n');
+  }
+  return dir;
+};
+
+/** zig + cargo-zigbuild from PyPI into .tools/ (once; about 15 s). */
+export const ensureZig = () => {
+  const cargoZigbuild = path.join(toolsDir, 'bin', 'cargo-zigbuild');
+  if (existsSync(cargoZigbuild) && succeeds('python3', ['-m', 'ziglang', 'version'], { env: zigEnv() })) return true;
+  log('installing zig and cargo-zigbuild from PyPI into .tools/python');
+  const pip = spawnSync('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--target', toolsDir, 'ziglang', 'cargo-zigbuild'], { stdio: 'inherit' });
+  return pip.status === 0 && existsSync(cargoZigbuild);
+};
+
+/** The Rust standard library for `triple`, added if missing. */
+export const ensureRustTarget = (triple) => {
+  const installed = spawnSync('rustup', ['target', 'list', '--installed'], { encoding: 'utf8' });
+  if (installed.status === 0 && installed.stdout.split('\n').includes(triple)) return true;
+  log(`rustup target add ${triple}`);
+  return succeeds('rustup', ['target', 'add', triple], { stdio: 'inherit' });
+};
