@@ -72,11 +72,12 @@ export const inspectPe = (file) => {
 };
 
 // Windows system DLLs (every Windows 10+ has them; Node 20 and 22 need Windows
-// 10+). A MinGW runtime DLL (libgcc_s_seh-1.dll, libwinpthread-1.dll,
+// 10+). The C runtime is msvcrt.dll (Debian's MinGW-w64) or the Universal CRT's
+// api-ms-win-crt-* sets (zig), both part of Windows. A MinGW runtime DLL (libgcc_s_seh-1.dll, libwinpthread-1.dll,
 // libstdc++-6.dll), MSVC's vcruntime140.dll, node.exe or libnode.dll is not on
 // the list: a Windows host may lack them, or the addon must not bind to them.
 const WINDOWS_SYSTEM_DLLS = new Set(
-  ['kernel32', 'ntdll', 'advapi32', 'userenv', 'ws2_32', 'bcrypt', 'bcryptprimitives', 'crypt32', 'ncrypt', 'secur32', 'user32', 'shell32', 'ole32', 'oleaut32', 'iphlpapi', 'dnsapi', 'normaliz', 'rpcrt4', 'mswsock'].map(
+  ['kernel32', 'ntdll', 'msvcrt', 'advapi32', 'userenv', 'ws2_32', 'bcrypt', 'bcryptprimitives', 'crypt32', 'ncrypt', 'secur32', 'user32', 'shell32', 'ole32', 'oleaut32', 'iphlpapi', 'dnsapi', 'normaliz', 'rpcrt4', 'mswsock'].map(
     (name) => `${name}.dll`
   )
 );

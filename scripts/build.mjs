@@ -11,7 +11,8 @@
 //   darwin-x64       macOS on Intel
 //   win32-x64-msvc   Windows x64: a GNU-ABI DLL that node.exe loads (README, "Install into Logto")
 // Cross builds use zig (PyPI `ziglang`) through `cargo-zigbuild` (PyPI), installed
-// into .tools/ inside the repository, and Rust standard libraries added with
+// into .tools/ inside the repository (Windows: Debian's MinGW-w64 gcc instead
+// when it is installed, see toolchain.mjs), and Rust standard libraries added with
 // `rustup target add`. The targets of a group (targets.mjs) are built by one
 // cargo invocation, so one target's dependencies compile while another links.
 // A target whose tools cannot be had, or whose build fails, is skipped with a
@@ -29,7 +30,7 @@ import esbuild from 'esbuild';
 
 import { platformTag } from '../js/native-tag.js';
 import { TARGETS, binaryName, libraryFile } from './targets.mjs';
-import { ensureRustTarget, ensureZig, hostBuildPlan, root, succeeds, withTargetRustflags, zigEnv } from './toolchain.mjs';
+import { ensureRustTarget, ensureZig, hostBuildPlan, mingwEnv, root, succeeds, withTargetRustflags, zigEnv } from './toolchain.mjs';
 
 const rootPackage = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const nativeDir = path.join(root, 'native');
@@ -69,14 +70,17 @@ const buildGroup = (targets) => {
     return false;
   });
   if (ready.length === 0) return [];
-  const args = ['zigbuild', '--release', '--lib', '--keep-going', '--message-format=json-render-diagnostics', ...ready.flatMap((t) => ['--target', t.zigTarget ?? t.triple])];
+  // A lone Windows target links with Debian's MinGW-w64 when it is installed, else with zig.
+  const mingw = ready.length === 1 ? mingwEnv(ready[0].triple) : undefined;
+  const tool = mingw ? 'cargo build (MinGW-w64 gcc)' : 'cargo zigbuild';
+  const args = [mingw ? 'build' : 'zigbuild', '--release', '--lib', '--keep-going', '--message-format=json-render-diagnostics', ...ready.flatMap((t) => ['--target', mingw ? t.triple : (t.zigTarget ?? t.triple)])];
   log(`cargo ${args.join(' ')}`);
   const result = spawnSync('cargo', args, {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
-    env: withTargetRustflags({ ...zigEnv(), ...Object.assign({}, ...ready.map((t) => t.env)) }, ready.map((t) => t.triple)),
+    env: withTargetRustflags({ ...(mingw ?? zigEnv()), ...Object.assign({}, ...ready.map((t) => t.env)) }, ready.map((t) => t.triple)),
   });
   const produced = new Set(
     (result.stdout ?? '')
@@ -94,7 +98,7 @@ const buildGroup = (targets) => {
     return false;
   });
   log(`${built.map((t) => t.tag).join(', ') || 'nothing'} ready (${seconds(started)})`);
-  return built.map((target) => ({ tag: target.tag, triple: target.triple, tool: 'cargo zigbuild', glibcFloor: target.glibcFloor, libc: target.musl ? 'musl' : target.glibcFloor ? 'glibc' : undefined }));
+  return built.map((target) => ({ tag: target.tag, triple: target.triple, tool, glibcFloor: target.glibcFloor, libc: target.musl ? 'musl' : target.glibcFloor ? 'glibc' : undefined }));
 };
 
 const buildNative = () => {

@@ -63,13 +63,34 @@ export const zigEnv = (env = process.env) => ({
   PATH: `${path.join(toolsDir, 'bin')}${path.delimiter}${env.PATH}`,
   PYTHONPATH: [toolsDir, env.PYTHONPATH].filter(Boolean).join(path.delimiter),
   ZIG_GLOBAL_CACHE_DIR: env.ZIG_GLOBAL_CACHE_DIR ?? path.join(root, 'target', 'zig-cache'),
-  // napi-build links Windows GNU builds against "libnode" and insists on a
-  // folder holding libnode.dll (its windows.rs). With napi's `dyn-symbols`
-  // feature the addon finds every Node-API function in node.exe at load time,
-  // so it needs no import library: the folder gets an empty stand-in file and
-  // an empty archive for `-lnode`, which adds nothing to the DLL.
   LIBNODE_PATH: libnodeStub(),
 });
+
+/**
+ * Debian's MinGW-w64 (`gcc-mingw-w64-x86-64-win32`) as the Windows linker and
+ * C compiler, when installed: it brings its C runtime prebuilt, where zig
+ * compiles MinGW's from source on first use (about 2 CPU-minutes). The DLL
+ * then uses msvcrt.dll, zig's the Universal CRT; both are part of Windows.
+ * Returns undefined when the toolchain is not there (zig is used instead).
+ */
+export const mingwEnv = (triple, env = process.env) => {
+  const prefix = { 'x86_64-pc-windows-gnu': 'x86_64-w64-mingw32' }[triple];
+  if (!prefix || !succeeds(`${prefix}-gcc`, ['--version'])) return undefined;
+  const suffix = triple.replaceAll('-', '_');
+  return {
+    ...env,
+    [`CARGO_TARGET_${suffix.toUpperCase()}_LINKER`]: `${prefix}-gcc`,
+    [`CC_${suffix}`]: `${prefix}-gcc`,
+    [`AR_${suffix}`]: `${prefix}-ar`,
+    LIBNODE_PATH: libnodeStub(),
+  };
+};
+
+// napi-build links Windows GNU builds against "libnode" and insists on a
+// folder holding libnode.dll (its windows.rs). With napi's `dyn-symbols`
+// feature the addon finds every Node-API function in node.exe at load time,
+// so it needs no import library: the folder gets an empty stand-in file and
+// an empty archive for `-lnode`, which adds nothing to the DLL.
 
 const libnodeStub = () => {
   const dir = path.join(root, 'target', 'libnode-stub');
