@@ -13,12 +13,12 @@ import { repoRoot } from './support/logto-instance.mjs';
 
 const scratch = path.join(repoRoot, '__test__', '.tmp', `pack-${process.pid}`);
 const { version } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
-const names = ['connector-aliyun-sms-native', 'connector-tencent-sms-native'];
+const names = ['connector-aliyun-sms-native', 'connector-tencent-sms-native', 'connector-sms-router-native'];
 const pack = (dist, ...flags) =>
   spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'pack.mjs'), '--dist', dist, ...flags], { cwd: repoRoot, encoding: 'utf8' });
 const tarballs = (dist) => readdirSync(dist).filter((f) => f.endsWith('.tgz'));
 
-/** dist/'s two folders copied to a fresh folder, with `tag`'s binary removed from the Tencent one. */
+/** dist/'s connector folders copied to a fresh folder, with `tag`'s binary removed from the Tencent one. */
 const distWithout = (tag, label) => {
   const dist = path.join(scratch, label);
   mkdirSync(dist, { recursive: true });
