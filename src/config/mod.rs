@@ -193,6 +193,48 @@ impl Ctx {
     }
   }
 
+  /// `z.number().int().min(1)` (and `.max(max)` when given): a required
+  /// integer from 1. The one integer rule of every added key (`timeoutMs`,
+  /// the limits' budgets, the router's failover).
+  pub fn positive_integer(
+    &mut self,
+    value: Option<&Value>,
+    path: &[PathSeg],
+    max: Option<f64>,
+  ) -> Result<u64, Reported> {
+    let number = match value {
+      Some(Value::Number(n)) => n.as_f64().unwrap_or(f64::NAN),
+      // Infinity arrives tagged; zod sees it as a number that is not an integer.
+      Some(v) if js_type(Some(v)) == "number" => f64::INFINITY,
+      other => {
+        self.invalid_type(path, "number", other);
+        return Err(Reported);
+      }
+    };
+    if !(number.is_finite() && number.fract() == 0.0) {
+      self.push("invalid_type", path, "Expected integer, received float");
+      return Err(Reported);
+    }
+    if number < 1.0 {
+      self.push(
+        "too_small",
+        path,
+        "Number must be greater than or equal to 1",
+      );
+      return Err(Reported);
+    }
+    if let Some(max) = max.filter(|max| number > *max) {
+      self.push(
+        "too_big",
+        path,
+        format!("Number must be less than or equal to {max}"),
+      );
+      return Err(Reported);
+    }
+    // Saturates: past u64 is "forever" for a count or a duration.
+    Ok(number as u64)
+  }
+
   pub fn is_clean_since(&self, mark: usize) -> bool {
     self.issues.len() == mark
   }

@@ -428,38 +428,14 @@ fn is_loopback(url: &Url) -> bool {
 /// The added `timeoutMs` key: an integer from 1 to 60000.
 fn timeout_ms(ctx: &mut Ctx, value: Option<&Value>) -> Result<Option<Duration>, Reported> {
   let path = vec![PathSeg::from("timeoutMs")];
-  let number = match value {
-    None | Some(Value::Null) => return Ok(None),
-    Some(Value::String(text)) if text.trim().is_empty() => return Ok(None),
-    Some(v) if js_type(Some(v)) == "undefined" => return Ok(None),
-    Some(Value::Number(n)) => n.as_f64().unwrap_or(f64::NAN),
-    Some(v) if js_type(Some(v)) == "number" => f64::INFINITY,
-    other => {
-      ctx.invalid_type(&path, "number", other);
-      return Err(Reported);
-    }
-  };
-  if !(number.is_finite() && number.fract() == 0.0) {
-    ctx.push("invalid_type", &path, "Expected integer, received float");
-    return Err(Reported);
+  match value {
+    None | Some(Value::Null) => Ok(None),
+    Some(Value::String(text)) if text.trim().is_empty() => Ok(None),
+    Some(v) if js_type(Some(v)) == "undefined" => Ok(None),
+    present => ctx
+      .positive_integer(present, &path, Some(MAX_TIMEOUT_MS))
+      .map(|ms| Some(Duration::from_millis(ms))),
   }
-  if number < 1.0 {
-    ctx.push(
-      "too_small",
-      &path,
-      "Number must be greater than or equal to 1",
-    );
-    return Err(Reported);
-  }
-  if number > MAX_TIMEOUT_MS {
-    ctx.push(
-      "too_big",
-      &path,
-      "Number must be less than or equal to 60000",
-    );
-    return Err(Reported);
-  }
-  Ok(Some(Duration::from_millis(number as u64)))
 }
 
 /// Adds an optional added key to the guard's output only when the input had it.

@@ -215,12 +215,11 @@ fn is_prefix(text: &str) -> bool {
 
 fn budget(ctx: &mut Ctx, value: &Value, path: &[PathSeg]) -> Result<(Budget, Value), Reported> {
   let map = ctx.object(Some(value), path).ok_or(Reported)?;
-  let max = integer(ctx, map.get("max"), &at(path, "max"), MAX_SENDS);
-  let window = integer(
-    ctx,
+  let max = ctx.positive_integer(map.get("max"), &at(path, "max"), Some(MAX_SENDS));
+  let window = ctx.positive_integer(
     map.get("windowSeconds"),
     &at(path, "windowSeconds"),
-    MAX_WINDOW_SECONDS,
+    Some(MAX_WINDOW_SECONDS),
   );
   let (max, window_seconds) = (max?, window?);
   let mut out = Map::new();
@@ -231,45 +230,6 @@ fn budget(ctx: &mut Ctx, value: &Value, path: &[PathSeg]) -> Result<(Budget, Val
     window: Duration::from_secs(window_seconds),
   };
   Ok((budget, Value::Object(out)))
-}
-
-/// `z.number().int().min(1).max(max)`: a required integer from 1 to `max`.
-fn integer(
-  ctx: &mut Ctx,
-  value: Option<&Value>,
-  path: &[PathSeg],
-  max: f64,
-) -> Result<u64, Reported> {
-  let number = match value {
-    Some(Value::Number(n)) => n.as_f64().unwrap_or(f64::NAN),
-    // Infinity arrives tagged; zod sees it as a number that is not an integer.
-    Some(v) if js_type(Some(v)) == "number" => f64::INFINITY,
-    other => {
-      ctx.invalid_type(path, "number", other);
-      return Err(Reported);
-    }
-  };
-  if !(number.is_finite() && number.fract() == 0.0) {
-    ctx.push("invalid_type", path, "Expected integer, received float");
-    return Err(Reported);
-  }
-  if number < 1.0 {
-    ctx.push(
-      "too_small",
-      path,
-      "Number must be greater than or equal to 1",
-    );
-    return Err(Reported);
-  }
-  if number > max {
-    ctx.push(
-      "too_big",
-      path,
-      format!("Number must be less than or equal to {max}"),
-    );
-    return Err(Reported);
-  }
-  Ok(number as u64)
 }
 
 fn on_store_error(

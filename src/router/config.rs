@@ -435,30 +435,11 @@ fn positive_integer(
   value: Option<&Value>,
   path: &[PathSeg],
 ) -> Result<Option<u64>, Reported> {
-  let number = match value {
-    None => return Ok(None),
-    Some(v) if js_type(Some(v)) == "undefined" => return Ok(None),
-    Some(Value::Number(n)) => n.as_f64().unwrap_or(f64::NAN),
-    Some(v) if js_type(Some(v)) == "number" => f64::INFINITY,
-    other => {
-      ctx.invalid_type(path, "number", other);
-      return Err(Reported);
-    }
-  };
-  if !(number.is_finite() && number.fract() == 0.0) {
-    ctx.push("invalid_type", path, "Expected integer, received float");
-    return Err(Reported);
+  match value {
+    None => Ok(None),
+    Some(v) if js_type(Some(v)) == "undefined" => Ok(None),
+    present => ctx.positive_integer(present, path, None).map(Some),
   }
-  if number < 1.0 {
-    ctx.push(
-      "too_small",
-      path,
-      "Number must be greater than or equal to 1",
-    );
-    return Err(Reported);
-  }
-  // Saturates: a value past u64 is "forever" for a count or a duration.
-  Ok(Some(number as u64))
 }
 
 /// `z.array(…).min(1)`: the items, or an issue.
