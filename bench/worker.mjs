@@ -49,7 +49,7 @@ function threadCpu() {
       const stat = readFileSync(`${base}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is field 3 (state)
       const name = readFileSync(`${base}/comm`, 'utf8').trim();
-      const key = Number(tid) === process.pid ? 'main' : name.startsWith('tokio') ? 'rust' : 'other';
+      const key = Number(tid) === process.pid ? 'main' : name.startsWith('tokio') || name.startsWith('logto-sms-nat') ? 'rust' : 'other';
       const group = (groups[key] ??= { ns: 0, user: 0, system: 0 });
       group.ns += ns;
       group.user += Number(fields[11]);
