@@ -37,7 +37,7 @@ for (const folder of folders) {
   if (missing.length === 0) continue;
   const what = `${path.basename(folder)} has no binary for ${missing.join(', ')}`;
   if (!options['allow-missing']) {
-    fail(`${what}. Run a full build (npm run build on Linux x64), or pass --allow-missing to pack it for the platforms it has.`);
+    fail(`${what}. Run npm run build:all first, or pass --allow-missing to pack it for the platforms it has.`);
   }
   console.warn(`[pack] warning: ${what} (--allow-missing)`);
 }

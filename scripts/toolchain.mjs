@@ -37,7 +37,7 @@ export const withTargetRustflags = (env, triples) => {
 
 /**
  * The host build: plain `cargo build --release --lib` for the machine that runs
- * it, no zig (macOS, Windows, Alpine, arm64 Linux, or LOGTO_SMS_TARGETS=host).
+ * it, no zig: what `npm install` runs everywhere (`npm run build:all` cross-builds the rest).
  * On a musl host (Alpine: how people build for the official Logto image) rustc
  * links the C library statically unless told otherwise, and then drops the
  * cdylib, so the musl flags from targets.mjs are added.
@@ -102,12 +102,26 @@ const libnodeStub = () => {
   return dir;
 };
 
-/** zig + cargo-zigbuild from PyPI into .tools/ (once; about 15 s). */
+/**
+ * The cross-build tools from PyPI, pinned so two builds a week apart use the
+ * same linker. To update: change the versions here, run `npm run build:all &&
+ * npm test`, and commit both (docs/building.md).
+ */
+export const ZIG_TOOLS = { ziglang: '0.17.1', 'cargo-zigbuild': '0.24.1' };
+
+const installedVersion = (name) => {
+  const found = spawnSync('python3', ['-c', `import importlib.metadata as m, sys; sys.path.insert(0, ${JSON.stringify(toolsDir)}); print(m.distribution(${JSON.stringify(name)}).version)`], { encoding: 'utf8' });
+  return found.status === 0 ? found.stdout.trim() : undefined;
+};
+
+/** zig + cargo-zigbuild at the pinned versions from PyPI into .tools/ (once; about 15 s). */
 export const ensureZig = () => {
   const cargoZigbuild = path.join(toolsDir, 'bin', 'cargo-zigbuild');
-  if (existsSync(cargoZigbuild) && succeeds('python3', ['-m', 'ziglang', 'version'], { env: zigEnv() })) return true;
-  log('installing zig and cargo-zigbuild from PyPI into .tools/python');
-  const pip = spawnSync('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--target', toolsDir, 'ziglang', 'cargo-zigbuild'], { stdio: 'inherit' });
+  const pinned = Object.entries(ZIG_TOOLS).every(([name, version]) => installedVersion(name) === version);
+  if (pinned && existsSync(cargoZigbuild) && succeeds('python3', ['-m', 'ziglang', 'version'], { env: zigEnv() })) return true;
+  const specs = Object.entries(ZIG_TOOLS).map(([name, version]) => `${name}==${version}`);
+  log(`installing ${specs.join(' ')} from PyPI into .tools/python`);
+  const pip = spawnSync('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--upgrade', '--target', toolsDir, ...specs], { stdio: 'inherit' });
   return pip.status === 0 && existsSync(cargoZigbuild);
 };
 
