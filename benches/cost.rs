@@ -192,6 +192,7 @@ fn main() {
       outcome: "sent",
       receipt: &receipt,
       attempts: None,
+      limit: None,
       ms: 12,
     };
     black_box(line.to_json());

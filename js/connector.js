@@ -18,8 +18,22 @@ export const toConnectorError = (outcome) =>
     : new ConnectorError(hostCode(outcome.code), outcome.data);
 
 /**
+ * The provider's parsed answer. The native reader already parsed it as JSON,
+ * so this cannot throw in practice; if it ever did, the message has gone out
+ * and the text is returned rather than an error that would make the user ask
+ * for a second code.
+ */
+const readAnswer = (answer) => {
+  try {
+    return JSON.parse(answer);
+  } catch {
+    return answer;
+  }
+};
+
+/**
  * @param {{ metadata: object, parseConfig: (json: string) => string,
- *           send: (configJson: string, dataJson: string) => Promise<string>,
+ *           send: (configJson: string, dataJson: string) => Promise<{ answer?: string, failure?: string, log: string }>,
  *           configSchema?: object }} provider
  */
 export const defineSmsConnector = ({ metadata, parseConfig, send, configSchema = CONFIG_SCHEMA }) => {
@@ -31,24 +45,20 @@ export const defineSmsConnector = ({ metadata, parseConfig, send, configSchema =
     type: ConnectorType.Sms,
     configGuard,
     sendMessage: async (data, inputConfig) => {
-      let outcome;
-      let logLine;
+      let result;
       try {
         const config = inputConfig ?? (await getConfig(metadata.id));
-        // The outcome document, a newline, the send's log line.
-        const text = await send(encode(config, configSchema), encode(data, DATA_SCHEMA));
-        const end = text.indexOf('\n');
-        outcome = JSON.parse(end < 0 ? text : text.slice(0, end));
-        logLine = end < 0 ? undefined : text.slice(end + 1);
+        // { answer | failure, log }: the provider's answer crosses as it came.
+        result = await send(encode(config, configSchema), encode(data, DATA_SCHEMA));
       } catch (error) {
         // Nothing reached the native send (no config from Logto, an addon that
         // cannot load): the line still says a send was asked for and failed.
         writeSendLog(metadata.id, { usageType: typeof data?.type === 'string' ? data.type : '', outcome: error?.code ?? ConnectorErrorCodes.General });
         throw error;
       }
-      writeSendLog(metadata.id, logLine);
-      if (outcome.ok) return outcome.value;
-      throw toConnectorError(outcome);
+      writeSendLog(metadata.id, result.log);
+      if (result.failure === undefined || result.failure === null) return readAnswer(result.answer);
+      throw toConnectorError(JSON.parse(result.failure));
     },
   });
 };

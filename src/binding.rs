@@ -1,8 +1,9 @@
 //! Every N-API export, and nothing else: converts JS⇄Rust values and turns
 //! panics into ordinary failures. No logic lives here.
 //!
-//! Configs and message data arrive as JSON text (the glue stringifies them),
-//! results leave as JSON text: one crossing each way, no per-field conversion.
+//! Configs and message data arrive as JSON text (the glue stringifies them);
+//! a send's result leaves as one object of three strings (`SendResult`), the
+//! guard's as JSON text: no per-field conversion of provider answers.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -59,22 +60,54 @@ pub fn tencent_parse_config(config_json: String) -> String {
   guard_json(&config::read_json(&config_json).and_then(|v| tencent::parse(&v)))
 }
 
-/// Sends one verification code through Aliyun; resolves to an outcome document
-/// (`{"ok":true,"value":…}` or `{"ok":false,"code":…,"data"|"issues":…}`), a
-/// newline and the send's log line; never rejects for a connector failure.
+/// A send's result: exactly one of `answer` and `failure`, and the log line.
+#[napi(object)]
+pub struct SendResult {
+  /// The provider's answer, as it came (JSON text its reader accepted): the
+  /// message went out.
+  pub answer: Option<String>,
+  /// Otherwise `{"code":…,"data"|"issues":…}`: the ConnectorErrorCodes value
+  /// and the error's data (or the guard's issues).
+  pub failure: Option<String>,
+  /// The send's log line (CONTRACT §10): a JSON object as text, without the
+  /// connector id the glue puts first.
+  pub log: String,
+}
+
+impl From<Finished> for SendResult {
+  fn from(finished: Finished) -> Self {
+    let failure = finished.outcome.failure_json();
+    let answer = match finished.outcome {
+      Outcome::Sent(answer) => Some(answer),
+      _ => None,
+    };
+    SendResult {
+      answer,
+      failure,
+      log: finished.log,
+    }
+  }
+}
+
+/// Sends one verification code through Aliyun; never rejects for a connector
+/// failure (it is in `failure`).
 #[napi]
-pub async fn aliyun_send(config_json: String, data_json: String) -> Result<String> {
+pub async fn aliyun_send(config_json: String, data_json: String) -> Result<SendResult> {
   Ok(direct(&provider::aliyun::TYPE, config_json, data_json).await)
 }
 
-/// Sends one verification code through Tencent Cloud; same outcome document.
+/// Sends one verification code through Tencent Cloud; same result.
 #[napi]
-pub async fn tencent_send(config_json: String, data_json: String) -> Result<String> {
+pub async fn tencent_send(config_json: String, data_json: String) -> Result<SendResult> {
   Ok(direct(&provider::tencent::TYPE, config_json, data_json).await)
 }
 
 /// One send through a direct connector of `provider`'s type.
-async fn direct(provider: &'static ProviderType, config_json: String, data_json: String) -> String {
+async fn direct(
+  provider: &'static ProviderType,
+  config_json: String,
+  data_json: String,
+) -> SendResult {
   isolate(async move { send::send_direct(provider, &config_json, &data_json).await }).await
 }
 
@@ -87,21 +120,25 @@ pub fn router_parse_config(config_json: String) -> String {
 /// Sends one verification code through the routing connector: routing and
 /// every attempt happen here, in one call; same outcome document.
 #[napi]
-pub async fn router_send(config_json: String, data_json: String) -> Result<String> {
+pub async fn router_send(config_json: String, data_json: String) -> Result<SendResult> {
   Ok(isolate(async move { router::send(&config_json, &data_json).await }).await)
 }
 
 /// Runs a send so that a panic inside it ends as a failure outcome instead of
 /// unwinding into N-API. (In place, not as another task: a task hop per send
 /// costs more than the unwind guard.)
-async fn isolate<F>(future: F) -> String
+async fn isolate<F>(future: F) -> SendResult
 where
   F: Future<Output = Finished>,
 {
   match AssertUnwindSafe(future).catch_unwind().await {
-    Ok(finished) => finished.to_json(),
-    // No log line: what the send knew is lost with the panic.
-    Err(_) => Outcome::internal("a panic was caught").to_json(),
+    Ok(finished) => finished.into(),
+    // What the send knew is lost with the panic: the log line says only that.
+    Err(_) => Finished {
+      outcome: Outcome::internal("a panic was caught"),
+      log: r#"{"provider":null,"outcome":"general","ms":0}"#.to_owned(),
+    }
+    .into(),
   }
 }
 
@@ -233,7 +270,7 @@ mod tests {
   /// outcome (the Node process must never abort).
   #[tokio::test]
   async fn a_panicking_send_becomes_a_general_failure() {
-    let text = isolate(async {
+    let result = isolate(async {
       if std::hint::black_box(true) {
         panic!("boom");
       }
@@ -243,26 +280,29 @@ mod tests {
       }
     })
     .await;
-    let outcome: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-    assert_eq!(outcome["ok"], false);
-    assert_eq!(outcome["code"], "general");
-    assert!(outcome["data"]["errorDescription"]
+    assert_eq!(result.answer, None);
+    let failure: serde_json::Value =
+      serde_json::from_str(result.failure.as_deref().unwrap_or_default()).unwrap_or_default();
+    assert_eq!(failure["code"], "general");
+    assert!(failure["data"]["errorDescription"]
       .as_str()
       .is_some_and(|d| d.contains("panic")));
+    assert!(serde_json::from_str::<serde_json::Value>(&result.log).is_ok());
   }
 
+  /// The answer crosses as it came, newlines and all: nothing frames it.
   #[tokio::test]
-  async fn a_normal_send_outcome_passes_through() {
-    let text = isolate(async {
+  async fn a_pretty_printed_answer_passes_through_untouched() {
+    let answer = "{\n  \"Code\": \"OK\"\n}\n";
+    let result = isolate(async {
       Finished {
-        outcome: Outcome::Sent(r#"{"Code":"OK"}"#.to_owned()),
+        outcome: Outcome::Sent(answer.to_owned()),
         log: r#"{"ms":1}"#.into(),
       }
     })
     .await;
-    assert_eq!(
-      text,
-      "{\"ok\":true,\"value\":{\"Code\":\"OK\"}}\n{\"ms\":1}"
-    );
+    assert_eq!(result.answer.as_deref(), Some(answer));
+    assert_eq!(result.failure, None);
+    assert_eq!(result.log, r#"{"ms":1}"#);
   }
 }

@@ -1,7 +1,9 @@
-//! The JSON documents that cross the N-API boundary. Results travel as one
-//! string each way: one allocation and one `JSON.parse` per call, and the JS
-//! side needs no knowledge of Rust types. Errors are values here, never
-//! exceptions, so the glue can always build the host's `ConnectorError`.
+//! What a send ends in, and the JSON documents that cross the N-API boundary
+//! for it. A send's result crosses as separate values (`binding::SendResult`):
+//! the provider's answer as it came, or the failure document, and the log
+//! line; nothing depends on what a provider's body contains (a pretty-printed
+//! answer holds newlines). Errors are values here, never exceptions, so the
+//! glue can always build the host's `ConnectorError`.
 
 use serde_json::json;
 
@@ -41,28 +43,17 @@ impl Outcome {
     }
   }
 
-  /// The document, a newline, then the send's log line (a JSON object): the
-  /// glue writes the line as it comes, without parsing it again. JSON text
-  /// never holds a raw newline, so the first one ends the document.
-  pub fn to_json_with_log(&self, log: &str) -> String {
-    let mut text = self.to_json();
-    text.reserve(log.len() + 1);
-    text.push('\n');
-    text.push_str(log);
-    text
-  }
-
-  pub fn to_json(&self) -> String {
+  /// The failure document `{"code":…,"data"|"issues":…}`; `None` for a
+  /// send (its answer crosses as it came).
+  pub fn failure_json(&self) -> Option<String> {
     let document = match self {
-      Outcome::Sent(answer) => return format!(r#"{{"ok":true,"value":{answer}}}"#),
+      Outcome::Sent(_) => return None,
       Outcome::InvalidConfig(issues) => {
-        json!({ "ok": false, "code": ErrorCode::InvalidConfig.as_str(), "issues": issues })
+        json!({ "code": ErrorCode::InvalidConfig.as_str(), "issues": issues })
       }
-      Outcome::Failed(error) => {
-        json!({ "ok": false, "code": error.code.as_str(), "data": error.data_value() })
-      }
+      Outcome::Failed(error) => json!({ "code": error.code.as_str(), "data": error.data_value() }),
     };
-    document.to_string()
+    Some(document.to_string())
   }
 }
 

@@ -1,27 +1,27 @@
 //! The one place that decides whether a failed attempt is a **definite
-//! refusal**: nothing was sent, so the router may try the next account
-//! (CONTRACT §8). Sending an SMS is not idempotent: anything that may have
-//! reached the provider and been delivered ends the send, whatever it was.
+//! refusal** (nothing was sent, so the router may try the next account) and
+//! what it is about, its **scope** (CONTRACT §8). Sending an SMS is not
+//! idempotent: anything that may have reached the provider and been delivered
+//! ends the send, whatever it was.
 //!
 //! Definite:
 //! - nothing left this machine: the request could not be built (no template
-//!   for the usage type, an international-site template without `message`, a
-//!   value a header cannot carry) or the connection could not be made;
-//! - the provider answered with a code that means it sent nothing: throttling
-//!   (`rate_limit_exceeded`), balance (`usage_limit_exceeded`), the account's
-//!   set-up (`invalid_config`), the recipient or its country
-//!   (`invalid_request_parameters`), and the few `general` codes each provider
-//!   type lists in `ProviderType::general_refusals` (clock skew; Tencent's
-//!   country blacklist).
+//!   for the usage type, an international-site template without `message`:
+//!   `destination`; a value a header cannot carry: `account`) or the
+//!   connection could not be made (`account`);
+//! - the provider answered with a code its own error table
+//!   (`provider::Rule`) gives a scope: the codes the contract names take
+//!   theirs, any other code of a refusing class its class's default
+//!   (`provider::Scope::default_for`).
 //!
 //! Never: a timeout or a failure after the request went out, an answer over
-//! the size cap, a 5xx, an answer not in the documented shape, any other
-//! provider code, a success.
+//! the size cap, a 5xx, an answer not in the documented shape, any provider
+//! code its table does not list, a success.
 
 use serde_json::Value;
 
 use crate::error::{ConnectorError, ErrorCode, ErrorData};
-use crate::provider::ProviderType;
+use crate::provider::{Account, Scope};
 
 /// How far an attempt got before it failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,23 +43,21 @@ pub struct Failure {
   pub error: ConnectorError,
 }
 
-/// Whether the next account may be tried after `failure` of an account of
-/// type `provider`.
-pub fn is_definite(provider: &ProviderType, failure: &Failure) -> bool {
+/// The scope of `failure` of `account` when it is a definite refusal;
+/// `None` when the message may have gone out (the router stops).
+pub fn scope(account: &dyn Account, failure: &Failure) -> Option<Scope> {
   match failure.stage {
-    Stage::NotSent => true,
-    Stage::MaybeSent => false,
+    Stage::NotSent => Some(match failure.error.code {
+      // The flow is the requester's choice: no template for it must not push
+      // the account out of rotation.
+      ErrorCode::TemplateNotFound => Scope::Destination,
+      _ => Scope::Account,
+    }),
+    Stage::MaybeSent => None,
+    // A 5xx or an unreadable answer carries no provider code: may have been sent.
     Stage::Answered => match failure.error.code {
-      ErrorCode::RateLimitExceeded
-      | ErrorCode::UsageLimitExceeded
-      | ErrorCode::InvalidConfig
-      | ErrorCode::InvalidRequestParameters
-      | ErrorCode::TemplateNotFound => true,
-      // A 5xx, an unknown code, or one of the provider's listed exceptions.
-      ErrorCode::General => {
-        provider_code(&failure.error).is_some_and(|code| provider.general_refusals.contains(&code))
-      }
-      ErrorCode::InvalidResponse => false,
+      ErrorCode::InvalidResponse => None,
+      _ => provider_code(&failure.error).and_then(|code| account.refusal_scope(code)),
     },
   }
 }
@@ -76,17 +74,9 @@ pub fn provider_code(error: &ConnectorError) -> Option<&str> {
 mod tests {
   use super::*;
   use crate::config::{aliyun as aliyun_config, tencent as tencent_config};
-  use crate::provider::test_support::answer;
-  use crate::provider::{aliyun, tencent, Account};
+  use crate::provider::test_support::{answer, templates};
   use crate::transport::TransportError;
   use serde_json::json;
-
-  fn templates() -> Vec<Value> {
-    ["Register", "SignIn", "ForgotPassword", "Generic"]
-      .iter()
-      .map(|u| json!({ "usageType": u, "templateCode": "T" }))
-      .collect()
-  }
 
   fn aliyun_account(site: &str) -> Box<dyn Account> {
     let input = json!({
@@ -112,106 +102,114 @@ mod tests {
 
   /// What the router does with an answer: read it as the account reads it,
   /// then decide.
-  fn verdict(
-    provider: &ProviderType,
-    account: &dyn Account,
-    status: u16,
-    body: &str,
-  ) -> (Option<ErrorCode>, bool) {
+  fn verdict(account: &dyn Account, status: u16, body: &str) -> (Option<ErrorCode>, Option<Scope>) {
     match account.read_answer(&answer(status, body)) {
-      Ok(_) => (None, false),
+      Ok(_) => (None, None),
       Err(error) => {
         let failure = Failure {
           stage: Stage::Answered,
           error,
         };
-        (Some(failure.error.code), is_definite(provider, &failure))
+        (Some(failure.error.code), scope(account, &failure))
       }
     }
   }
 
   use ErrorCode::*;
+  const A: Option<Scope> = Some(Scope::Account);
+  const D: Option<Scope> = Some(Scope::Destination);
+  const R: Option<Scope> = Some(Scope::Recipient);
+  const SENT: Option<Scope> = None;
 
-  /// Every provider code CONTRACT §5 and §7 name, through the account's own
-  /// answer reader: its class for the direct connector, and whether the
-  /// router moves on.
+  /// Every provider code CONTRACT §5, §7 and §8 name, through the account's
+  /// own answer reader: its class for the direct connector, and its scope for
+  /// the router (`None`: it may have been sent, so the router stops).
   #[test]
   fn every_code_the_contract_names() {
     let china = aliyun_account("china");
     let intl = aliyun_account("international");
     let tencent = tencent_account();
     // Aliyun, China site: `SendSms` answers (business codes at 200, gateway at 4xx).
-    let aliyun_cases: &[(&str, u16, ErrorCode, bool)] = &[
+    let aliyun_cases: &[(&str, u16, ErrorCode, Option<Scope>)] = &[
       (
         "isv.MOBILE_NUMBER_ILLEGAL",
         200,
         InvalidRequestParameters,
-        true,
+        R,
       ),
-      ("isv.BUSINESS_LIMIT_CONTROL", 200, RateLimitExceeded, true),
-      ("isv.DAY_LIMIT_CONTROL", 200, RateLimitExceeded, true),
-      ("isv.MONTH_LIMIT_CONTROL", 200, RateLimitExceeded, true),
-      ("Throttling", 400, RateLimitExceeded, true),
-      ("Throttling.User", 400, RateLimitExceeded, true),
-      ("Throttling.Api", 400, RateLimitExceeded, true),
-      ("isv.AMOUNT_NOT_ENOUGH", 200, UsageLimitExceeded, true),
-      ("isv.OUT_OF_SERVICE", 200, UsageLimitExceeded, true),
-      ("SignatureDoesNotMatch", 400, InvalidConfig, true),
-      ("IncompleteSignature", 400, InvalidConfig, true),
-      ("InvalidAccessKeyId.NotFound", 404, InvalidConfig, true),
-      ("InvalidAccessKeyId.Inactive", 400, InvalidConfig, true),
-      ("Forbidden.RAM", 403, InvalidConfig, true),
-      ("isp.RAM_PERMISSION_DENY", 200, InvalidConfig, true),
-      ("isv.SMS_SIGNATURE_ILLEGAL", 200, InvalidConfig, true),
-      ("isv.SMS_SIGN_ILLEGAL", 200, InvalidConfig, true),
-      ("isv.SIGN_NAME_ILLEGAL", 200, InvalidConfig, true),
-      ("isv.SIGN_STATE_ILLEGAL", 200, InvalidConfig, true),
-      ("isv.SMS_SIGNATURE_SCENE_ILLEGAL", 200, InvalidConfig, true),
-      ("isv.SMS_TEMPLATE_ILLEGAL", 200, InvalidConfig, true),
-      ("isv.TEMPLATE_MISSING_PARAMETERS", 200, InvalidConfig, true),
-      ("isv.PRODUCT_UN_SUBSCRIPT", 200, InvalidConfig, true),
-      ("isv.PRODUCT_UNSUBSCRIBE", 200, InvalidConfig, true),
-      ("InvalidTimeStamp.Expired", 400, General, true),
+      (
+        "isv.DOMESTIC_NUMBER_NOT_SUPPORTED",
+        200,
+        InvalidRequestParameters,
+        D,
+      ),
+      // Exact wins over the `*LIMIT_CONTROL*` pattern: the per-number throttle.
+      ("isv.BUSINESS_LIMIT_CONTROL", 200, RateLimitExceeded, R),
+      ("isv.DAY_LIMIT_CONTROL", 200, RateLimitExceeded, A),
+      ("isv.MONTH_LIMIT_CONTROL", 200, RateLimitExceeded, A),
+      ("isv.OTHER_LIMIT_CONTROL", 200, RateLimitExceeded, A),
+      ("Throttling", 400, RateLimitExceeded, A),
+      ("Throttling.User", 400, RateLimitExceeded, A),
+      ("Throttling.Api", 400, RateLimitExceeded, A),
+      ("isv.AMOUNT_NOT_ENOUGH", 200, UsageLimitExceeded, A),
+      ("isv.OUT_OF_SERVICE", 200, UsageLimitExceeded, A),
+      ("SignatureDoesNotMatch", 400, InvalidConfig, A),
+      ("IncompleteSignature", 400, InvalidConfig, A),
+      ("InvalidAccessKeyId.NotFound", 404, InvalidConfig, A),
+      ("InvalidAccessKeyId.Inactive", 400, InvalidConfig, A),
+      ("Forbidden.RAM", 403, InvalidConfig, A),
+      ("isp.RAM_PERMISSION_DENY", 200, InvalidConfig, A),
+      ("isv.SMS_SIGNATURE_ILLEGAL", 200, InvalidConfig, A),
+      ("isv.SMS_SIGN_ILLEGAL", 200, InvalidConfig, A),
+      ("isv.SIGN_NAME_ILLEGAL", 200, InvalidConfig, A),
+      ("isv.SIGN_STATE_ILLEGAL", 200, InvalidConfig, A),
+      ("isv.SMS_SIGNATURE_SCENE_ILLEGAL", 200, InvalidConfig, A),
+      ("isv.SMS_TEMPLATE_ILLEGAL", 200, InvalidConfig, A),
+      ("isv.TEMPLATE_MISSING_PARAMETERS", 200, InvalidConfig, A),
+      ("isv.PRODUCT_UN_SUBSCRIPT", 200, InvalidConfig, A),
+      ("isv.PRODUCT_UNSUBSCRIBE", 200, InvalidConfig, A),
+      ("isv.DENY_IP_RANGE", 200, InvalidConfig, D),
+      ("InvalidTimeStamp.Expired", 400, General, A),
       // Any other code: the message may have gone out.
-      ("isp.SYSTEM_ERROR", 200, General, false),
-      ("SignatureNonceUsed", 400, General, false),
-      ("isv.SOMETHING_NEW", 200, General, false),
+      ("isp.SYSTEM_ERROR", 200, General, SENT),
+      ("SignatureNonceUsed", 400, General, SENT),
+      ("isv.SOMETHING_NEW", 200, General, SENT),
     ];
-    for &(code, status, class, definite) in aliyun_cases {
+    for &(code, status, class, scope) in aliyun_cases {
       let body = json!({ "Code": code, "Message": "m", "RequestId": "R" }).to_string();
       for (site, account) in [("china", &china), ("international", &intl)] {
         assert_eq!(
-          verdict(&aliyun::TYPE, account.as_ref(), status, &body),
-          (Some(class), definite),
+          verdict(account.as_ref(), status, &body),
+          (Some(class), scope),
           "aliyun {site} {code}"
         );
       }
     }
     // Aliyun, international site: `ResponseCode`s, with and without prefix.
-    let intl_cases: &[(&str, ErrorCode, bool)] = &[
-      ("MOBILE_NUMBER_ILLEGAL", InvalidRequestParameters, true),
-      ("NOT_SUPPORTED_COUNTRY", InvalidRequestParameters, true),
-      ("COUNTRY_RESTRICTED", InvalidRequestParameters, true),
-      ("BLACK_KEY_CONTROL_LIMIT", InvalidRequestParameters, true),
-      ("BUSINESS_LIMIT_CONTROL", RateLimitExceeded, true),
-      ("BUSINESS_LIMIT_CONTROL_MINUTE", RateLimitExceeded, true),
-      ("BUSINESS_LIMIT_DAY", RateLimitExceeded, true),
-      ("QPS_LIMIT_CONTROL", RateLimitExceeded, true),
-      ("DAY_LIMIT_CONTROL", RateLimitExceeded, true),
-      ("AMOUNT_NOT_ENOUGH", UsageLimitExceeded, true),
-      ("OUT_OF_SERVICE", UsageLimitExceeded, true),
-      ("INVALID_SENDERID", InvalidConfig, true),
-      ("SMS_CONTENT_CODE_ILLEGAL", InvalidConfig, true),
-      ("SMS_SIGN_NAME_ILLEGAL", InvalidConfig, true),
-      ("FORBIDDEN_ACTION", InvalidConfig, true),
-      ("ACCOUNT_NOT_EXISTS", InvalidConfig, true),
-      ("RAM_PERMISSION_DENY", InvalidConfig, true),
-      ("PRODUCT_UN_SUBSCRIPT", InvalidConfig, true),
-      ("SYSTEM_ERROR", General, false),
-      ("INVALID_PARAMETERS", General, false),
-      ("SOMETHING_NEW", General, false),
+    let intl_cases: &[(&str, ErrorCode, Option<Scope>)] = &[
+      ("MOBILE_NUMBER_ILLEGAL", InvalidRequestParameters, R),
+      ("NOT_SUPPORTED_COUNTRY", InvalidRequestParameters, D),
+      ("COUNTRY_RESTRICTED", InvalidRequestParameters, D),
+      ("BLACK_KEY_CONTROL_LIMIT", InvalidRequestParameters, R),
+      ("BUSINESS_LIMIT_CONTROL", RateLimitExceeded, R),
+      ("BUSINESS_LIMIT_CONTROL_MINUTE", RateLimitExceeded, A),
+      ("BUSINESS_LIMIT_DAY", RateLimitExceeded, A),
+      ("QPS_LIMIT_CONTROL", RateLimitExceeded, A),
+      ("DAY_LIMIT_CONTROL", RateLimitExceeded, A),
+      ("AMOUNT_NOT_ENOUGH", UsageLimitExceeded, A),
+      ("OUT_OF_SERVICE", UsageLimitExceeded, A),
+      ("INVALID_SENDERID", InvalidConfig, A),
+      ("SMS_CONTENT_CODE_ILLEGAL", InvalidConfig, A),
+      ("SMS_SIGN_NAME_ILLEGAL", InvalidConfig, A),
+      ("FORBIDDEN_ACTION", InvalidConfig, A),
+      ("ACCOUNT_NOT_EXISTS", InvalidConfig, A),
+      ("RAM_PERMISSION_DENY", InvalidConfig, A),
+      ("PRODUCT_UN_SUBSCRIPT", InvalidConfig, A),
+      ("SYSTEM_ERROR", General, SENT),
+      ("INVALID_PARAMETERS", General, SENT),
+      ("SOMETHING_NEW", General, SENT),
     ];
-    for &(code, class, definite) in intl_cases {
+    for &(code, class, scope) in intl_cases {
       for shown in [
         code.to_owned(),
         format!("isv.{code}"),
@@ -220,118 +218,115 @@ mod tests {
         let body = json!({ "ResponseCode": shown, "ResponseDescription": "d", "RequestId": "R" })
           .to_string();
         assert_eq!(
-          verdict(&aliyun::TYPE, intl.as_ref(), 200, &body),
-          (Some(class), definite),
+          verdict(intl.as_ref(), 200, &body),
+          (Some(class), scope),
           "aliyun international {shown}"
         );
       }
     }
     // Tencent: request-level `Response.Error` and per-number `SendStatusSet` codes.
-    let tencent_cases: &[(&str, ErrorCode, bool)] = &[
+    let tencent_cases: &[(&str, ErrorCode, Option<Scope>)] = &[
       (
         "InvalidParameterValue.IncorrectPhoneNumber",
         InvalidRequestParameters,
-        true,
+        R,
       ),
       (
         "FailedOperation.PhoneNumberParseFail",
         InvalidRequestParameters,
-        true,
+        R,
       ),
       (
         "FailedOperation.PhoneNumberInBlacklist",
         InvalidRequestParameters,
-        true,
+        R,
       ),
-      (
-        "LimitExceeded.PhoneNumberDailyLimit",
-        RateLimitExceeded,
-        true,
-      ),
+      ("LimitExceeded.PhoneNumberDailyLimit", RateLimitExceeded, R),
       (
         "LimitExceeded.PhoneNumberThirtySecondLimit",
         RateLimitExceeded,
-        true,
+        R,
       ),
       (
-        "LimitExceeded.DeliveryFrequencyLimit",
+        "LimitExceeded.PhoneNumberOneHourLimit",
         RateLimitExceeded,
-        true,
+        R,
       ),
-      ("LimitExceeded.AppCountryOrRegionInBlacklist", General, true),
-      ("RequestLimitExceeded", RateLimitExceeded, true),
-      (
-        "RequestLimitExceeded.IPLimitExceeded",
-        RateLimitExceeded,
-        true,
-      ),
+      ("LimitExceeded.PhoneNumberCountLimit", RateLimitExceeded, R),
+      ("LimitExceeded.DeliveryFrequencyLimit", RateLimitExceeded, R),
+      ("LimitExceeded.DailyLimit", RateLimitExceeded, A),
+      ("LimitExceeded.AppDailyLimit", RateLimitExceeded, A),
+      ("LimitExceeded.AppCountryOrRegionInBlacklist", General, D),
+      ("RequestLimitExceeded", RateLimitExceeded, A),
+      ("RequestLimitExceeded.IPLimitExceeded", RateLimitExceeded, A),
       (
         "FailedOperation.InsufficientBalanceInSmsPackage",
         UsageLimitExceeded,
-        true,
+        A,
       ),
       (
         "UnauthorizedOperation.SerivceSuspendDueToArrears",
         UsageLimitExceeded,
-        true,
+        A,
       ),
-      ("AuthFailure.SignatureFailure", InvalidConfig, true),
-      ("AuthFailure.SecretIdNotFound", InvalidConfig, true),
-      ("AuthFailure.SignatureExpire", General, true),
+      ("AuthFailure.SignatureFailure", InvalidConfig, A),
+      ("AuthFailure.SecretIdNotFound", InvalidConfig, A),
+      ("AuthFailure.SignatureExpire", General, A),
       (
         "UnauthorizedOperation.SmsSdkAppIdVerifyFail",
         InvalidConfig,
-        true,
+        A,
       ),
       (
         "FailedOperation.SignatureIncorrectOrUnapproved",
         InvalidConfig,
-        true,
+        A,
       ),
       (
         "FailedOperation.TemplateIncorrectOrUnapproved",
         InvalidConfig,
-        true,
+        A,
       ),
-      ("FailedOperation.TemplateIdNotExist", InvalidConfig, true),
-      ("FailedOperation.SignIdNotExist", InvalidConfig, true),
-      ("FailedOperation.MissingSignature", InvalidConfig, true),
+      ("FailedOperation.TemplateIdNotExist", InvalidConfig, A),
+      ("FailedOperation.SignIdNotExist", InvalidConfig, A),
+      ("FailedOperation.MissingSignature", InvalidConfig, A),
       (
         "FailedOperation.TemplateParamSetNotMatchApprovedTemplate",
         InvalidConfig,
-        true,
+        A,
       ),
-      (
-        "InvalidParameterValue.SdkAppIdNotExist",
-        InvalidConfig,
-        true,
-      ),
+      ("InvalidParameterValue.SdkAppIdNotExist", InvalidConfig, A),
       (
         "InvalidParameterValue.TemplateParameterFormatError",
         InvalidConfig,
-        true,
+        A,
       ),
       (
         "InvalidParameterValue.TemplateParameterLengthLimit",
         InvalidConfig,
-        true,
+        A,
       ),
-      ("InternalError.Timeout", General, false),
       (
         "UnsupportedOperation.ChineseMainlandTemplateToGlobalPhone",
-        General,
-        false,
+        InvalidConfig,
+        D,
       ),
-      ("FailedOperation.SomethingNew", General, false),
+      (
+        "UnsupportedOperation.GlobalTemplateToChineseMainlandPhone",
+        InvalidConfig,
+        D,
+      ),
+      ("InternalError.Timeout", General, SENT),
+      ("FailedOperation.SomethingNew", General, SENT),
     ];
-    for &(code, class, definite) in tencent_cases {
+    for &(code, class, scope) in tencent_cases {
       let request_level =
         json!({ "Response": { "Error": { "Code": code, "Message": "m" }, "RequestId": "R" } });
       let number_level = json!({ "Response": { "SendStatusSet": [{ "Code": code, "Message": "m" }], "RequestId": "R" } });
       for body in [request_level, number_level] {
         assert_eq!(
-          verdict(&tencent::TYPE, tencent.as_ref(), 200, &body.to_string()),
-          (Some(class), definite),
+          verdict(tencent.as_ref(), 200, &body.to_string()),
+          (Some(class), scope),
           "tencent {code}"
         );
       }
@@ -342,37 +337,29 @@ mod tests {
   /// moves on.
   #[test]
   fn answers_that_stop_the_failover() {
-    let accounts: [(&ProviderType, Box<dyn Account>); 3] = [
-      (&aliyun::TYPE, aliyun_account("china")),
-      (&aliyun::TYPE, aliyun_account("international")),
-      (&tencent::TYPE, tencent_account()),
+    let accounts = [
+      aliyun_account("china"),
+      aliyun_account("international"),
+      tencent_account(),
     ];
-    for (provider, account) in &accounts {
+    for account in &accounts {
       for (status, body, class) in [
-        (
-          500,
-          r#"{"Code":"isv.BUSINESS_LIMIT_CONTROL"}"#,
-          Some(General),
-        ),
-        (502, "<html>bad gateway</html>", Some(General)),
+        (500, r#"{"Code":"isv.BUSINESS_LIMIT_CONTROL"}"#, General),
+        (502, "<html>bad gateway</html>", General),
         (
           503,
           r#"{"Response":{"Error":{"Code":"LimitExceeded.PhoneNumberDailyLimit"}}}"#,
-          Some(General),
+          General,
         ),
-        (200, "not json", Some(InvalidResponse)),
-        (200, "[]", Some(InvalidResponse)),
-        (307, "", Some(InvalidResponse)),
-        (
-          200,
-          r#"{"Response":{"SendStatusSet":[]}}"#,
-          Some(InvalidResponse),
-        ),
+        (200, "not json", InvalidResponse),
+        (200, "[]", InvalidResponse),
+        (307, "", InvalidResponse),
+        (200, r#"{"Response":{"SendStatusSet":[]}}"#, InvalidResponse),
       ] {
         assert_eq!(
-          verdict(provider, account.as_ref(), status, body),
-          (class, false),
-          "{provider:?} {status} {body}"
+          verdict(account.as_ref(), status, body),
+          (Some(class), SENT),
+          "{account:?} {status} {body}"
         );
       }
     }
@@ -384,15 +371,13 @@ mod tests {
         r#"{"Response":{"SendStatusSet":[{"Code":"Ok"}]}}"#,
       ),
     ];
-    for ((provider, account), body) in successes {
-      assert_eq!(
-        verdict(provider, account.as_ref(), 200, body),
-        (None, false)
-      );
+    for (account, body) in successes {
+      assert_eq!(verdict(account.as_ref(), 200, body), (None, None));
     }
   }
 
-  /// Transport failures: only "could not connect" is definite.
+  /// Transport failures: only "could not connect" (or a request that could
+  /// not be built) is definite, and it is about the account.
   #[test]
   fn transport_failures() {
     let cases = [
@@ -401,45 +386,47 @@ mod tests {
           reason: "connection refused".into(),
           retry: true,
         },
-        true,
+        A,
       ),
       (
         TransportError::Connect {
           reason: "TLS certificate verification failed".into(),
           retry: false,
         },
-        true,
+        A,
       ),
       (
         TransportError::Request("header x has characters HTTP cannot carry".into()),
-        true,
+        A,
       ),
       (
         TransportError::Timeout(std::time::Duration::from_millis(10)),
-        false,
+        SENT,
       ),
-      (TransportError::AfterSend("connection reset".into()), false),
-      (TransportError::TooLarge, false),
+      (TransportError::AfterSend("connection reset".into()), SENT),
+      (TransportError::TooLarge, SENT),
     ];
-    for (error, definite) in cases {
+    let accounts = [aliyun_account("china"), tencent_account()];
+    for (error, expected) in cases {
       let stage = crate::send::transport_stage(&error);
       let failure = Failure {
         stage,
         error: error.into_connector_error(),
       };
-      for provider in crate::provider::TYPES {
-        assert_eq!(is_definite(provider, &failure), definite, "{failure:?}");
+      for account in &accounts {
+        assert_eq!(scope(account.as_ref(), &failure), expected, "{failure:?}");
       }
     }
   }
 
-  /// Nothing built, nothing sent: a template the account lacks is definite.
+  /// Nothing built, nothing sent: a template the account lacks is about the
+  /// destination (the flow is the requester's choice), never the account.
   #[test]
-  fn failures_before_sending_are_definite() {
+  fn a_missing_template_is_a_destination_refusal() {
     let failure = Failure {
       stage: Stage::NotSent,
       error: ConnectorError::new(TemplateNotFound, "The SignIn template has no message"),
     };
-    assert!(is_definite(&aliyun::TYPE, &failure));
+    assert_eq!(scope(aliyun_account("international").as_ref(), &failure), D);
   }
 }

@@ -19,7 +19,7 @@ use crate::provider::{Account, Checked, ProviderType};
 use crate::refusal::{Failure, Stage};
 use crate::send_log::{Receipt, SendLog};
 use crate::template;
-use crate::transport::{self, TransportError};
+use crate::transport::{self, HttpRequest, TransportError};
 
 /// Logto's `SendMessageData`, read leniently: what is wrong is reported in the
 /// order the checks run, not all at once.
@@ -103,12 +103,6 @@ pub struct Finished {
   pub log: String,
 }
 
-impl Finished {
-  pub fn to_json(&self) -> String {
-    self.outcome.to_json_with_log(&self.log)
-  }
-}
-
 /// What the send path found out, for the log line.
 #[derive(Default)]
 struct Trace {
@@ -124,18 +118,30 @@ pub async fn send_direct(provider: &ProviderType, config_json: &str, data_json: 
   let data = read_data(data_json);
   let mut trace = Trace::default();
   let outcome = direct_flow(provider, config_json, &data, &mut trace).await;
+  // A send that ended before its recipient was read by the account's own
+  // mainland rule (a config that fails the guard) still tells the country.
+  let e164_digits = trace.e164_digits.or_else(|| recipient_for_log(&data));
   let log = SendLog {
     provider: Some(provider.name),
     account: None,
     usage_type: data.as_ref().map_or("", |d| d.message_type.as_str()),
-    e164_digits: trace.e164_digits.as_deref(),
+    e164_digits: e164_digits.as_deref(),
     outcome: outcome.code_str(),
     receipt: &trace.receipt,
     attempts: None,
+    limit: None,
     ms: elapsed_ms(started),
   }
   .to_json();
   Finished { outcome, log }
+}
+
+/// The recipient's E.164 digits by the default mainland rule, for the log
+/// line of a send that never got to read it with its config's rule.
+pub fn recipient_for_log(data: &Result<SendData, ConnectorError>) -> Option<String> {
+  let to = data.as_ref().ok()?.to.as_deref()?;
+  phone::check_recipient(to).ok()?;
+  Some(e164_digits(to, false))
 }
 
 pub fn elapsed_ms(started: Instant) -> u64 {
@@ -162,17 +168,20 @@ async fn direct_flow(
   };
   let common = account.common();
   let e164 = e164_digits(message.to, common.strict_phone_region_number_check);
-  // The send limits (CONTRACT §9), checked and counted once the data passed
-  // its own checks, before anything is built or sent.
-  let admitted = match &common.limits {
-    Some(limits) => limits::check_and_count(limits, &e164, data.ip.as_deref()).await,
-    None => Ok(()),
+  trace.e164_digits = Some(e164.clone());
+  // Everything that can refuse without the provider comes before the limits
+  // count the send (CONTRACT §9): the request is built (an international-site
+  // template without `message` fails here) and only then counted.
+  let request = match prepare(account.as_ref().as_ref(), &message) {
+    Ok(request) => request,
+    Err(failure) => return failure.error.into(),
   };
-  trace.e164_digits = Some(e164);
-  if let Err(error) = admitted {
-    return error.into();
+  if let Some(limits) = &common.limits {
+    if let Err(error) = limits::check_and_count(limits, &e164, data.ip.as_deref()).await {
+      return error.into();
+    }
   }
-  let attempt = attempt(account.as_ref().as_ref(), &message).await;
+  let attempt = deliver(account.as_ref().as_ref(), request).await;
   trace.receipt = attempt.receipt;
   match attempt.result {
     Ok(answer) => Outcome::Sent(answer),
@@ -195,9 +204,20 @@ pub struct Attempt {
   pub receipt: Receipt,
 }
 
-/// Builds, signs and sends `message` through `account`, and reads the answer.
-pub async fn attempt(account: &dyn Account, message: &Checked<'_>) -> Attempt {
-  match try_send(account, message).await {
+/// The signed request for `message`, or why nothing can be sent (a failure
+/// at `Stage::NotSent`).
+pub fn prepare(account: &dyn Account, message: &Checked<'_>) -> Result<HttpRequest, Failure> {
+  account
+    .build_request(message, OffsetDateTime::now_utc())
+    .map_err(|error| Failure {
+      stage: Stage::NotSent,
+      error,
+    })
+}
+
+/// Sends a prepared request through `account`'s provider and reads the answer.
+pub async fn deliver(account: &dyn Account, request: HttpRequest) -> Attempt {
+  match post_and_read(account, request).await {
     Ok((answer, value)) => Attempt {
       receipt: account.receipt(&value),
       result: Ok(answer),
@@ -209,16 +229,10 @@ pub async fn attempt(account: &dyn Account, message: &Checked<'_>) -> Attempt {
   }
 }
 
-async fn try_send(
+async fn post_and_read(
   account: &dyn Account,
-  message: &Checked<'_>,
+  request: HttpRequest,
 ) -> Result<(String, Value), Failure> {
-  let request = account
-    .build_request(message, OffsetDateTime::now_utc())
-    .map_err(|error| Failure {
-      stage: Stage::NotSent,
-      error,
-    })?;
   let response = transport::post(request).await.map_err(|error| Failure {
     stage: transport_stage(&error),
     error: error.into_connector_error(),

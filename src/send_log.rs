@@ -53,6 +53,8 @@ pub struct SendLog<'a> {
   /// Router: each account tried, in order, as a JSON array (text, written
   /// once by the router).
   pub attempts: Option<&'a str>,
+  /// Monitor mode (CONTRACT §9): the budget that would have refused the send.
+  pub limit: Option<&'a str>,
   pub ms: u64,
 }
 
@@ -80,6 +82,9 @@ impl SendLog<'_> {
     }
     if let Some((key, id)) = &receipt.message_id {
       line.insert((*key).into(), id.as_str().into());
+    }
+    if let Some(limit) = self.limit {
+      line.insert("limit".into(), limit.into());
     }
     let mut text = Value::Object(line).to_string();
     // The object is never empty (`provider` is always there): reopen it.
@@ -130,6 +135,7 @@ mod tests {
       outcome: "sent",
       receipt: &Receipt::default(),
       attempts: Some(r#"[{"provider":"tencent-intl","type":"tencent","outcome":"sent"}]"#),
+      limit: None,
       ms: 3,
     }
     .to_json();
@@ -156,6 +162,7 @@ mod tests {
       outcome: "sent",
       receipt: &receipt,
       attempts: None,
+      limit: None,
       ms: 12,
     }
     .to_json();

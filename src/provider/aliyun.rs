@@ -9,8 +9,8 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{
-  aliyun_intl, boxed, classify, clock_skew_description, envelope, invalid_shape, provider_error,
-  str_field, Account, Checked, ProviderType, Rule,
+  aliyun_intl, boxed, classify, clock_skew_description, envelope, id_field, invalid_shape,
+  provider_error, scope_in, str_field, Account, Checked, ProviderType, Rule, Scope,
 };
 use crate::config::aliyun::{self as aliyun_config, AliyunConfig, Site};
 use crate::config::cache::ConfigCache;
@@ -29,7 +29,6 @@ static CONFIGS: ConfigCache<Box<dyn Account>> = ConfigCache::new();
 pub static TYPE: ProviderType = ProviderType {
   name: "aliyun",
   parse: |value| boxed(aliyun_config::parse(value)),
-  general_refusals: &[CLOCK_SKEW_CODE],
   configs: &CONFIGS,
 };
 
@@ -79,38 +78,70 @@ impl Account for AliyunConfig {
       Site::International => aliyun_intl::receipt(answer),
     }
   }
+
+  fn refusal_scope(&self, code: &str) -> Option<Scope> {
+    match self.site {
+      Site::China => refusal_scope(code),
+      Site::International => aliyun_intl::refusal_scope(code),
+    }
+  }
 }
 
 use ErrorCode::*;
+use Scope::*;
+/// `SendSms` codes (CONTRACT §5) with the refusal scopes §8 names; any other
+/// code is `general` and may have been sent.
 const RULES: &[Rule] = &[
-  Rule::Exact("isv.MOBILE_NUMBER_ILLEGAL", InvalidRequestParameters),
-  Rule::Exact("isv.BUSINESS_LIMIT_CONTROL", RateLimitExceeded),
-  Rule::Exact("isv.DAY_LIMIT_CONTROL", RateLimitExceeded),
-  Rule::Exact("isv.MONTH_LIMIT_CONTROL", RateLimitExceeded),
-  Rule::Prefix("Throttling", RateLimitExceeded),
-  Rule::Exact("isv.AMOUNT_NOT_ENOUGH", UsageLimitExceeded),
-  Rule::Exact("isv.OUT_OF_SERVICE", UsageLimitExceeded),
-  Rule::Exact("SignatureDoesNotMatch", InvalidConfig),
-  Rule::Exact("IncompleteSignature", InvalidConfig),
-  Rule::Prefix("InvalidAccessKeyId.", InvalidConfig),
-  Rule::Exact("Forbidden.RAM", InvalidConfig),
-  Rule::Exact("isp.RAM_PERMISSION_DENY", InvalidConfig),
-  Rule::Exact("isv.SMS_SIGNATURE_ILLEGAL", InvalidConfig),
-  Rule::Exact("isv.SMS_SIGN_ILLEGAL", InvalidConfig),
-  Rule::Exact("isv.SIGN_NAME_ILLEGAL", InvalidConfig),
-  Rule::Exact("isv.SIGN_STATE_ILLEGAL", InvalidConfig),
-  Rule::Exact("isv.SMS_SIGNATURE_SCENE_ILLEGAL", InvalidConfig),
-  Rule::Exact("isv.SMS_TEMPLATE_ILLEGAL", InvalidConfig),
-  Rule::Exact("isv.TEMPLATE_MISSING_PARAMETERS", InvalidConfig),
-  Rule::Exact("isv.PRODUCT_UN_SUBSCRIPT", InvalidConfig),
-  Rule::Exact("isv.PRODUCT_UNSUBSCRIBE", InvalidConfig),
-  // InvalidTimeStamp.Expired stays General: handled with a clock message below.
+  // The recipient.
+  Rule::exact("isv.MOBILE_NUMBER_ILLEGAL", InvalidRequestParameters),
+  // A mainland-only account asked for an overseas number: this account does
+  // not serve the destination, another may.
+  Rule::exact(
+    "isv.DOMESTIC_NUMBER_NOT_SUPPORTED",
+    InvalidRequestParameters,
+  )
+  .scope(Destination),
+  // Throttling. The per-number one is about the recipient: failing over would
+  // hand an SMS-bombing bot another account's per-number quota.
+  Rule::exact("isv.BUSINESS_LIMIT_CONTROL", RateLimitExceeded).scope(Recipient),
+  Rule::exact("isv.DAY_LIMIT_CONTROL", RateLimitExceeded),
+  Rule::exact("isv.MONTH_LIMIT_CONTROL", RateLimitExceeded),
+  Rule::contains("LIMIT_CONTROL", RateLimitExceeded),
+  Rule::prefix("Throttling", RateLimitExceeded),
+  // Balance, suspension.
+  Rule::exact("isv.AMOUNT_NOT_ENOUGH", UsageLimitExceeded),
+  Rule::exact("isv.OUT_OF_SERVICE", UsageLimitExceeded),
+  // The account's set-up.
+  Rule::exact("SignatureDoesNotMatch", InvalidConfig),
+  Rule::exact("IncompleteSignature", InvalidConfig),
+  Rule::prefix("InvalidAccessKeyId.", InvalidConfig),
+  Rule::exact("Forbidden.RAM", InvalidConfig),
+  Rule::exact("isp.RAM_PERMISSION_DENY", InvalidConfig),
+  Rule::exact("isv.SMS_SIGNATURE_ILLEGAL", InvalidConfig),
+  Rule::exact("isv.SMS_SIGN_ILLEGAL", InvalidConfig),
+  Rule::exact("isv.SIGN_NAME_ILLEGAL", InvalidConfig),
+  Rule::exact("isv.SIGN_STATE_ILLEGAL", InvalidConfig),
+  Rule::exact("isv.SMS_SIGNATURE_SCENE_ILLEGAL", InvalidConfig),
+  Rule::exact("isv.SMS_TEMPLATE_ILLEGAL", InvalidConfig),
+  Rule::exact("isv.TEMPLATE_MISSING_PARAMETERS", InvalidConfig),
+  Rule::exact("isv.PRODUCT_UN_SUBSCRIPT", InvalidConfig),
+  Rule::exact("isv.PRODUCT_UNSUBSCRIBE", InvalidConfig),
+  // The account's IP allow-list refuses this host: from here this account
+  // cannot reach the destination (another account or region may).
+  Rule::exact("isv.DENY_IP_RANGE", InvalidConfig).scope(Destination),
+  // The host clock, not the account: `general` with a clock message, and
+  // nothing was sent.
+  Rule::exact(CLOCK_SKEW_CODE, General).scope(Account),
 ];
 
 pub(super) const CLOCK_SKEW_CODE: &str = "InvalidTimeStamp.Expired";
 
 pub fn classify_code(code: &str) -> ErrorCode {
   classify(RULES, code)
+}
+
+pub fn refusal_scope(code: &str) -> Option<Scope> {
+  scope_in(RULES, code)
 }
 
 /// `Timestamp` as Aliyun wants it: UTC, seconds, `Z`.
@@ -215,13 +246,18 @@ pub(super) fn object_body(response: &HttpResponse) -> Result<Value, ConnectorErr
 /// `Code` of a `SendSms` answer or of a gateway error (both versions' gateway
 /// answers have this shape), with its companions' types checked.
 pub(super) fn code_field(body: &Value, status: u16) -> Result<&str, ConnectorError> {
-  // Null means absent: a sent message must never be reported as failed
-  // because an optional field came back empty.
-  let shape_ok = ["Message", "RequestId", "BizId"]
-    .iter()
-    .all(|key| body.get(key).is_none_or(|v| v.is_string() || v.is_null()));
+  // Once `Code` says the message went out, the optional fields are read
+  // leniently (CONTRACT §5): a sent message must never be reported as failed
+  // because an id came back as a number or empty. A refusal's companions
+  // must be what they say (null means absent).
+  let shape_ok = |code: &str| {
+    code == "OK"
+      || ["Message", "RequestId", "BizId"]
+        .iter()
+        .all(|key| body.get(key).is_none_or(|v| v.is_string() || v.is_null()))
+  };
   match str_field(body, "Code") {
-    Some(code) if shape_ok => Ok(code),
+    Some(code) if shape_ok(code) => Ok(code),
     _ => Err(invalid_shape(PROVIDER, status)),
   }
 }
@@ -247,7 +283,7 @@ pub(super) fn refusal(code: &str, body: &Value) -> ConnectorError {
 
 /// The ids an operator looks for, from a success answer.
 pub fn receipt(body: &Value) -> Receipt {
-  let text = |key| str_field(body, key).map(str::to_owned);
+  let text = |key| id_field(body, key);
   Receipt {
     code: text("Code"),
     request_id: text("RequestId"),

@@ -20,7 +20,7 @@
 use serde_json::Value;
 
 use super::aliyun::{self, PROVIDER};
-use super::{classify, invalid_shape, provider_error, str_field, Rule};
+use super::{classify, id_field, invalid_shape, lookup, provider_error, str_field, Rule, Scope};
 use crate::config::aliyun::AliyunConfig;
 use crate::error::{ConnectorError, ErrorCode};
 use crate::phone;
@@ -29,6 +29,7 @@ use crate::template::{self, Template};
 use crate::transport::{HttpRequest, HttpResponse};
 
 use ErrorCode::*;
+use Scope::*;
 /// `ResponseCode`s of the 2018-05-01 send actions, without the `isv.`/`isp.`
 /// prefix some tables show (it is removed before the lookup). First match
 /// wins. Sources: the international error-code page
@@ -39,48 +40,64 @@ use ErrorCode::*;
 /// such as `PHONE_NUMBER_ILLEGAL`, `SENDERID_ERROR`). A code not listed here
 /// is looked up in the `SendSms` table (§5), then is `General`.
 const RESPONSE_CODE_RULES: &[Rule] = &[
-  // The recipient: number, country, blacklist.
-  Rule::Exact("MOBILE_NUMBER_ILLEGAL", InvalidRequestParameters),
-  Rule::Exact("PHONE_NUMBER_ILLEGAL", InvalidRequestParameters),
-  Rule::Exact("NOT_SUPPORTED_COUNTRY", InvalidRequestParameters),
-  // "The Phone Number from Mainland China is not supported" (SendMessageToGlobe).
-  Rule::Exact("COUNTRY_RESTRICTED", InvalidRequestParameters),
+  // The recipient: number, blacklist.
+  Rule::exact("MOBILE_NUMBER_ILLEGAL", InvalidRequestParameters),
+  Rule::exact("PHONE_NUMBER_ILLEGAL", InvalidRequestParameters),
   // Documented only as "Blacklist control"; CONTRACT §7 puts blacklists with the recipient.
-  Rule::Exact("BLACK_KEY_CONTROL_LIMIT", InvalidRequestParameters),
-  // Throttling: BUSINESS_LIMIT_CONTROL(_MINUTE, _PHONE), BUSINESS_LIMIT_HOUR,
-  // BUSINESS_LIMIT_DAY, QPS_LIMIT_CONTROL, DAY_LIMIT_CONTROL…
-  Rule::Contains("LIMIT_CONTROL", RateLimitExceeded),
-  Rule::Prefix("BUSINESS_LIMIT_", RateLimitExceeded),
+  Rule::exact("BLACK_KEY_CONTROL_LIMIT", InvalidRequestParameters),
+  // A country this account does not serve: another account may (§8 `destination`).
+  Rule::exact("NOT_SUPPORTED_COUNTRY", InvalidRequestParameters).scope(Destination),
+  // "The Phone Number from Mainland China is not supported" (SendMessageToGlobe).
+  Rule::exact("COUNTRY_RESTRICTED", InvalidRequestParameters).scope(Destination),
+  // Throttling: BUSINESS_LIMIT_CONTROL (per number: §8 `recipient`),
+  // BUSINESS_LIMIT_CONTROL_MINUTE, BUSINESS_LIMIT_HOUR, BUSINESS_LIMIT_DAY,
+  // QPS_LIMIT_CONTROL, DAY_LIMIT_CONTROL…
+  Rule::exact("BUSINESS_LIMIT_CONTROL", RateLimitExceeded).scope(Recipient),
+  Rule::contains("LIMIT_CONTROL", RateLimitExceeded),
+  Rule::prefix("BUSINESS_LIMIT_", RateLimitExceeded),
   // Balance, or the service suspended.
-  Rule::Exact("AMOUNT_NOT_ENOUGH", UsageLimitExceeded),
-  Rule::Exact("OUT_OF_SERVICE", UsageLimitExceeded),
+  Rule::exact("AMOUNT_NOT_ENOUGH", UsageLimitExceeded),
+  Rule::exact("OUT_OF_SERVICE", UsageLimitExceeded),
   // The account's set-up: account, sender id, signature, template, permission.
-  Rule::Exact("INVALID_SENDERID", InvalidConfig),
-  Rule::Exact("SENDERID_ERROR", InvalidConfig),
-  Rule::Exact("SMS_CONTENT_CODE_ILLEGAL", InvalidConfig),
-  Rule::Exact("SMS_CONTENTCODE_ILLEGAL", InvalidConfig),
-  Rule::Exact("SMS_SIGN_NAME_ILLEGAL", InvalidConfig),
+  Rule::exact("INVALID_SENDERID", InvalidConfig),
+  Rule::exact("SENDERID_ERROR", InvalidConfig),
+  Rule::exact("SMS_CONTENT_CODE_ILLEGAL", InvalidConfig),
+  Rule::exact("SMS_CONTENTCODE_ILLEGAL", InvalidConfig),
+  Rule::exact("SMS_SIGN_NAME_ILLEGAL", InvalidConfig),
   // A template with a variable other than `code` (only the code is sent).
-  Rule::Exact("CONTENT_MISSING_PARAMETERS", InvalidConfig),
-  Rule::Exact("FORBIDDEN_ACTION", InvalidConfig),
-  Rule::Exact("ACCOUNT_NOT_EXISTS", InvalidConfig),
-  Rule::Exact("ACCOUNT_ABNORMAL", InvalidConfig),
-  Rule::Exact("RAM_PERMISSION_DENY", InvalidConfig),
-  Rule::Exact("RAM_CHECK_FAILED", InvalidConfig),
-  Rule::Exact("PRODUCT_UN_SUBSCRIPT", InvalidConfig),
-  Rule::Exact("PRODUCT_UNSUBSCRIBE", InvalidConfig),
+  Rule::exact("CONTENT_MISSING_PARAMETERS", InvalidConfig),
+  Rule::exact("FORBIDDEN_ACTION", InvalidConfig),
+  Rule::exact("ACCOUNT_NOT_EXISTS", InvalidConfig),
+  Rule::exact("ACCOUNT_ABNORMAL", InvalidConfig),
+  Rule::exact("RAM_PERMISSION_DENY", InvalidConfig),
+  Rule::exact("RAM_CHECK_FAILED", InvalidConfig),
+  Rule::exact("PRODUCT_UN_SUBSCRIPT", InvalidConfig),
+  Rule::exact("PRODUCT_UNSUBSCRIBE", InvalidConfig),
   // SYSTEM_ERROR, GATEWAY_ERROR, UNKNOWN, INVALID_PARAMETERS, INVALID_JSON_PARAM,
   // PARAM_LENGTH_LIMIT, MOBILE_COUNT_OVER_LIMIT…: General (no rule).
 ];
 
-pub fn classify_response_code(code: &str) -> ErrorCode {
-  let bare = code
+/// The code without the `isv.`/`isp.` prefix some tables show.
+fn bare(code: &str) -> &str {
+  code
     .strip_prefix("isv.")
     .or_else(|| code.strip_prefix("isp."))
-    .unwrap_or(code);
-  match classify(RESPONSE_CODE_RULES, bare) {
+    .unwrap_or(code)
+}
+
+pub fn classify_response_code(code: &str) -> ErrorCode {
+  match classify(RESPONSE_CODE_RULES, bare(code)) {
     General => aliyun::classify_code(code),
     class => class,
+  }
+}
+
+/// The refusal scope, from the rule that gave `classify_response_code` its
+/// answer (this table, else the `SendSms` one for gateway codes).
+pub fn refusal_scope(code: &str) -> Option<Scope> {
+  match lookup(RESPONSE_CODE_RULES, bare(code)) {
+    Some(rule) => rule.refusal_scope(),
+    None => aliyun::refusal_scope(code),
   }
 }
 
@@ -176,7 +193,7 @@ const OPTIONAL_STRINGS: [&str; 5] = [
 
 /// The ids an operator looks for, from a success answer.
 pub fn receipt(body: &Value) -> Receipt {
-  let text = |key| str_field(body, key).map(str::to_owned);
+  let text = |key| id_field(body, key);
   Receipt {
     code: text("ResponseCode"),
     request_id: text("RequestId"),
@@ -206,11 +223,16 @@ pub fn interpret(response: &HttpResponse) -> Result<Value, ConnectorError> {
     && body
       .get("NumberDetail")
       .is_none_or(|v| v.is_object() || v.is_null());
-  let (Some(code), true) = (response_code.as_str(), optional_ok) else {
+  let Some(code) = response_code.as_str() else {
     return Err(invalid_shape(PROVIDER, response.status));
   };
+  // Once the code says the message went out, optional fields are read
+  // leniently (CONTRACT §5); a refusal's must be what they say.
   if code == "OK" && (200..300).contains(&response.status) {
     return Ok(body);
+  }
+  if !optional_ok {
+    return Err(invalid_shape(PROVIDER, response.status));
   }
   let description = match str_field(&body, "ResponseDescription") {
     Some(text) if !text.is_empty() => text.to_owned(),

@@ -51,6 +51,10 @@ pub trait Account: Send + Sync + fmt::Debug {
   fn read_answer(&self, response: &HttpResponse) -> Result<Value, ConnectorError>;
   /// The ids in a success answer, for the send log line.
   fn receipt(&self, answer: &Value) -> Receipt;
+  /// The refusal scope of a provider code this account answered with
+  /// (`read_answer`'s `data.Code`), from the same table that gave its class;
+  /// `None`: the message may have gone out.
+  fn refusal_scope(&self, code: &str) -> Option<Scope>;
 }
 
 /// A parsed account, as the guards hand it to the send paths.
@@ -63,10 +67,6 @@ pub struct ProviderType {
   pub name: &'static str,
   /// The provider's own config guard.
   pub parse: ParseAccount,
-  /// Provider codes the direct connector reports as `general` although the
-  /// provider sent nothing (clock skew, a destination the account does not
-  /// serve). `refusal::is_definite` counts them as definite refusals.
-  pub general_refusals: &'static [&'static str],
   /// The last config the direct connector read (Logto passes the same one to
   /// every send).
   pub configs: &'static ConfigCache<Box<dyn Account>>,
@@ -95,25 +95,132 @@ pub fn boxed<T: Account + 'static>(
   })
 }
 
-/// One row of a provider's error table: first match wins, so exceptions go
-/// above the prefix rule they carve out of.
-pub enum Rule {
-  Exact(&'static str, ErrorCode),
-  Prefix(&'static str, ErrorCode),
-  /// Anywhere in the code (Aliyun's `*LIMIT_CONTROL*` family).
-  Contains(&'static str, ErrorCode),
+/// What a definite refusal is about (CONTRACT §8): it decides whether the
+/// router tries the next account and whether the refusal counts toward the
+/// account's cool-down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+  /// This account cannot send now, whoever the recipient: next account, and
+  /// it counts toward the cool-down.
+  Account,
+  /// This account does not serve this recipient's country or number type, or
+  /// has no template for this message: next account, no cool-down.
+  Destination,
+  /// About this one number (invalid, blacklisted, its per-number throttle):
+  /// stop, since another account would only add another per-number quota.
+  Recipient,
 }
 
-pub fn classify(rules: &[Rule], code: &str) -> ErrorCode {
-  rules
+impl Scope {
+  pub fn as_str(self) -> &'static str {
+    match self {
+      Scope::Account => "account",
+      Scope::Destination => "destination",
+      Scope::Recipient => "recipient",
+    }
+  }
+
+  /// The scope of a definite refusal whose code the contract does not name:
+  /// a refused recipient is about the number, anything else about the
+  /// account. `None`: the class is not a definite refusal (a `general` code
+  /// not listed may have been sent; an invalid answer likewise).
+  pub fn default_for(class: ErrorCode) -> Option<Scope> {
+    match class {
+      ErrorCode::InvalidRequestParameters => Some(Scope::Recipient),
+      ErrorCode::TemplateNotFound => Some(Scope::Destination),
+      ErrorCode::RateLimitExceeded | ErrorCode::UsageLimitExceeded | ErrorCode::InvalidConfig => {
+        Some(Scope::Account)
+      }
+      ErrorCode::General | ErrorCode::InvalidResponse => None,
+    }
+  }
+}
+
+/// How a rule matches a provider code.
+#[derive(Debug, Clone, Copy)]
+enum Pattern {
+  Exact(&'static str),
+  Prefix(&'static str),
+  /// Anywhere in the code (Aliyun's `*LIMIT_CONTROL*` family).
+  Contains(&'static str),
+}
+
+/// One row of a provider's error table: the code's class (CONTRACT §5) and,
+/// when the contract names it, its refusal scope (§8). An exact code wins
+/// over every pattern; among patterns the first listed wins, so a narrower
+/// pattern goes above the one it carves out of.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+  pattern: Pattern,
+  pub class: ErrorCode,
+  /// `None`: the class's default (`Scope::default_for`).
+  scope: Option<Scope>,
+}
+
+impl Rule {
+  pub const fn exact(code: &'static str, class: ErrorCode) -> Rule {
+    Rule {
+      pattern: Pattern::Exact(code),
+      class,
+      scope: None,
+    }
+  }
+
+  pub const fn prefix(prefix: &'static str, class: ErrorCode) -> Rule {
+    Rule {
+      pattern: Pattern::Prefix(prefix),
+      class,
+      scope: None,
+    }
+  }
+
+  pub const fn contains(part: &'static str, class: ErrorCode) -> Rule {
+    Rule {
+      pattern: Pattern::Contains(part),
+      class,
+      scope: None,
+    }
+  }
+
+  /// The same rule with the scope the contract gives its codes. A `general`
+  /// code with a scope is a definite refusal (clock skew, a country the
+  /// account may not send to).
+  pub const fn scope(self, scope: Scope) -> Rule {
+    Rule {
+      scope: Some(scope),
+      ..self
+    }
+  }
+
+  /// The refusal scope of a code this rule matched, `None` when the code
+  /// means the message may have gone out.
+  pub fn refusal_scope(&self) -> Option<Scope> {
+    self.scope.or_else(|| Scope::default_for(self.class))
+  }
+}
+
+/// The rule `code` falls under: an exact row first, then the first pattern.
+pub fn lookup<'a>(rules: &'a [Rule], code: &str) -> Option<&'a Rule> {
+  let exact = rules
     .iter()
-    .find_map(|rule| match rule {
-      Rule::Exact(exact, to) if code == *exact => Some(*to),
-      Rule::Prefix(prefix, to) if code.starts_with(prefix) => Some(*to),
-      Rule::Contains(part, to) if code.contains(part) => Some(*to),
-      _ => None,
+    .find(|rule| matches!(rule.pattern, Pattern::Exact(exact) if exact == code));
+  exact.or_else(|| {
+    rules.iter().find(|rule| match rule.pattern {
+      Pattern::Exact(_) => false,
+      Pattern::Prefix(prefix) => code.starts_with(prefix),
+      Pattern::Contains(part) => code.contains(part),
     })
-    .unwrap_or(ErrorCode::General)
+  })
+}
+
+/// The class of `code`; a code no rule matches is `general`.
+pub fn classify(rules: &[Rule], code: &str) -> ErrorCode {
+  lookup(rules, code).map_or(ErrorCode::General, |rule| rule.class)
+}
+
+/// The refusal scope of `code`; a code no rule matches may have been sent.
+pub fn scope_in(rules: &[Rule], code: &str) -> Option<Scope> {
+  lookup(rules, code).and_then(Rule::refusal_scope)
 }
 
 /// The checks that come before the body: a 5xx is the provider's trouble
@@ -170,6 +277,16 @@ pub fn str_field<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
   value.get(key).and_then(Value::as_str)
 }
 
+/// An id or code in a success answer, read leniently (CONTRACT §5): a string
+/// as it is, a number as its digits (a numeric `BizId` is still an id).
+pub fn id_field(value: &Value, key: &str) -> Option<String> {
+  match value.get(key)? {
+    Value::String(text) => Some(text.clone()),
+    Value::Number(number) => Some(number.to_string()),
+    _ => None,
+  }
+}
+
 #[cfg(test)]
 pub mod test_support {
   use serde_json::Value;
@@ -182,6 +299,14 @@ pub mod test_support {
       status,
       body: body.as_bytes().to_vec(),
     }
+  }
+
+  /// One template per usage type, code `T`: what the table tests' accounts need.
+  pub fn templates() -> Vec<Value> {
+    ["Register", "SignIn", "ForgotPassword", "Generic"]
+      .iter()
+      .map(|u| serde_json::json!({ "usageType": u, "templateCode": "T" }))
+      .collect()
   }
 
   pub fn code_of(result: Result<Value, ConnectorError>) -> Option<ErrorCode> {

@@ -11,8 +11,8 @@ use serde_json::Value;
 use time::OffsetDateTime;
 
 use super::{
-  boxed, classify, clock_skew_description, envelope, invalid_shape, provider_error, str_field,
-  Account, Checked, ProviderType, Rule,
+  boxed, classify, clock_skew_description, envelope, id_field, invalid_shape, provider_error,
+  scope_in, str_field, Account, Checked, ProviderType, Rule, Scope,
 };
 use crate::config::cache::ConfigCache;
 use crate::config::shared::Common;
@@ -29,8 +29,7 @@ const PROVIDER: &str = "Tencent Cloud SMS";
 pub const CONTENT_TYPE: &str = "application/json; charset=utf-8";
 const CLOCK_SKEW_CODE: &str = "AuthFailure.SignatureExpire";
 const ARREARS_CODE: &str = "UnauthorizedOperation.SerivceSuspendDueToArrears";
-/// The destination country is blocked for this SdkAppId: not a rate, so
-/// `general`; but nothing was sent.
+/// The destination country is blocked for this SdkAppId.
 const COUNTRY_BLOCKED_CODE: &str = "LimitExceeded.AppCountryOrRegionInBlacklist";
 
 static CONFIGS: ConfigCache<Box<dyn Account>> = ConfigCache::new();
@@ -39,7 +38,6 @@ static CONFIGS: ConfigCache<Box<dyn Account>> = ConfigCache::new();
 pub static TYPE: ProviderType = ProviderType {
   name: "tencent",
   parse: |value| boxed(tencent_config::parse(value)),
-  general_refusals: &[CLOCK_SKEW_CODE, COUNTRY_BLOCKED_CODE],
   configs: &CONFIGS,
 };
 
@@ -71,64 +69,97 @@ impl Account for TencentConfig {
   fn receipt(&self, answer: &Value) -> Receipt {
     receipt(answer)
   }
+
+  fn refusal_scope(&self, code: &str) -> Option<Scope> {
+    refusal_scope(code)
+  }
 }
 
 use ErrorCode::*;
+use Scope::*;
+/// `SendSms` codes (CONTRACT §5) with the refusal scopes §8 names; any other
+/// code is `general` and may have been sent.
 const RULES: &[Rule] = &[
-  Rule::Exact(
+  // The recipient.
+  Rule::exact(
     "InvalidParameterValue.IncorrectPhoneNumber",
     InvalidRequestParameters,
   ),
-  Rule::Exact(
+  Rule::exact(
     "FailedOperation.PhoneNumberParseFail",
     InvalidRequestParameters,
   ),
-  Rule::Exact(
+  Rule::exact(
     "FailedOperation.PhoneNumberInBlacklist",
     InvalidRequestParameters,
   ),
-  // Not a rate: the destination country is blocked for this app.
-  Rule::Exact(COUNTRY_BLOCKED_CODE, General),
-  Rule::Prefix("LimitExceeded.", RateLimitExceeded),
-  Rule::Exact("LimitExceeded", RateLimitExceeded),
-  Rule::Prefix("RequestLimitExceeded", RateLimitExceeded),
-  Rule::Exact(
+  // Not a rate: the destination country is blocked for this SdkAppId, so
+  // `general`; nothing was sent, and another account may serve it.
+  Rule::exact(COUNTRY_BLOCKED_CODE, General).scope(Destination),
+  // Per-number throttles (PhoneNumberDailyLimit, PhoneNumberThirtySecondLimit…,
+  // and the frequency policy): about the recipient, never failed over.
+  Rule::prefix("LimitExceeded.PhoneNumber", RateLimitExceeded).scope(Recipient),
+  Rule::exact("LimitExceeded.DeliveryFrequencyLimit", RateLimitExceeded).scope(Recipient),
+  // DailyLimit and the other app-wide limits: the account.
+  Rule::prefix("LimitExceeded.", RateLimitExceeded),
+  Rule::exact("LimitExceeded", RateLimitExceeded),
+  Rule::prefix("RequestLimitExceeded", RateLimitExceeded),
+  // Balance, arrears.
+  Rule::exact(
     "FailedOperation.InsufficientBalanceInSmsPackage",
     UsageLimitExceeded,
   ),
-  Rule::Exact(ARREARS_CODE, UsageLimitExceeded),
-  // The clock, not the account: General with a clock message.
-  Rule::Exact(CLOCK_SKEW_CODE, General),
-  Rule::Prefix("AuthFailure.", InvalidConfig),
-  Rule::Prefix("UnauthorizedOperation.", InvalidConfig),
-  Rule::Exact(
+  Rule::exact(ARREARS_CODE, UsageLimitExceeded),
+  // The clock, not the account: `general` with a clock message; nothing was sent.
+  Rule::exact(CLOCK_SKEW_CODE, General).scope(Account),
+  // The account's set-up.
+  Rule::prefix("AuthFailure.", InvalidConfig),
+  Rule::prefix("UnauthorizedOperation.", InvalidConfig),
+  Rule::exact(
     "FailedOperation.SignatureIncorrectOrUnapproved",
     InvalidConfig,
   ),
-  Rule::Exact(
+  Rule::exact(
     "FailedOperation.TemplateIncorrectOrUnapproved",
     InvalidConfig,
   ),
-  Rule::Exact("FailedOperation.TemplateIdNotExist", InvalidConfig),
-  Rule::Exact("FailedOperation.SignIdNotExist", InvalidConfig),
-  Rule::Exact("FailedOperation.MissingSignature", InvalidConfig),
-  Rule::Exact(
+  Rule::exact("FailedOperation.TemplateIdNotExist", InvalidConfig),
+  Rule::exact("FailedOperation.SignIdNotExist", InvalidConfig),
+  Rule::exact("FailedOperation.MissingSignature", InvalidConfig),
+  Rule::exact(
     "FailedOperation.TemplateParamSetNotMatchApprovedTemplate",
     InvalidConfig,
   ),
-  Rule::Exact("InvalidParameterValue.SdkAppIdNotExist", InvalidConfig),
-  Rule::Exact(
+  Rule::exact("InvalidParameterValue.SdkAppIdNotExist", InvalidConfig),
+  Rule::exact(
     "InvalidParameterValue.TemplateParameterFormatError",
     InvalidConfig,
   ),
-  Rule::Exact(
+  Rule::exact(
     "InvalidParameterValue.TemplateParameterLengthLimit",
     InvalidConfig,
   ),
+  // A template of the wrong region for the number (the config's
+  // `{ china, overseas }` codes): this account's set-up does not serve the
+  // destination; another account may.
+  Rule::exact(
+    "UnsupportedOperation.ChineseMainlandTemplateToGlobalPhone",
+    InvalidConfig,
+  )
+  .scope(Destination),
+  Rule::exact(
+    "UnsupportedOperation.GlobalTemplateToChineseMainlandPhone",
+    InvalidConfig,
+  )
+  .scope(Destination),
 ];
 
 pub fn classify_code(code: &str) -> ErrorCode {
   classify(RULES, code)
+}
+
+pub fn refusal_scope(code: &str) -> Option<Scope> {
+  scope_in(RULES, code)
 }
 
 /// Field order as the official connector sends it; ids are JSON strings
@@ -277,7 +308,7 @@ pub fn receipt(body: &Value) -> Receipt {
   let status = inner
     .and_then(|r| r.get("SendStatusSet"))
     .and_then(|set| set.get(0));
-  let text = |value: Option<&Value>, key| value.and_then(|v| str_field(v, key)).map(str::to_owned);
+  let text = |value: Option<&Value>, key| value.and_then(|v| id_field(v, key));
   Receipt {
     code: text(status, "Code"),
     request_id: text(inner, "RequestId"),
@@ -336,7 +367,11 @@ mod tests {
       ("InternalError.Timeout", General),
       (
         "UnsupportedOperation.ChineseMainlandTemplateToGlobalPhone",
-        General,
+        InvalidConfig,
+      ),
+      (
+        "UnsupportedOperation.GlobalTemplateToChineseMainlandPhone",
+        InvalidConfig,
       ),
     ];
     for (code, expected) in cases {

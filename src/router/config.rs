@@ -71,16 +71,19 @@ pub fn parse(value: &Value) -> Result<Parsed<RouterConfig>, Vec<Issue>> {
   let Some(map) = ctx.object(Some(value), &[]) else {
     return Err(ctx.issues);
   };
-  let accounts = providers(&mut ctx, map.get("providers"));
+  let strict = ctx.optional_bool(
+    map.get("strictPhoneRegionNumberCheck"),
+    &[PathSeg::from("strictPhoneRegionNumberCheck")],
+  );
+  // The accounts are read with the router's mainland rule (an invalid one
+  // is already an issue: read them with the default meanwhile).
+  let router_strict = strict.as_ref().ok().copied().flatten().unwrap_or(false);
+  let accounts = providers(&mut ctx, map.get("providers"), router_strict);
   let names: Vec<&str> = accounts
     .iter()
     .map(|(entry, _)| entry.name.as_str())
     .collect();
   let routes = routes(&mut ctx, map.get("routes"), &names);
-  let strict = ctx.optional_bool(
-    map.get("strictPhoneRegionNumberCheck"),
-    &[PathSeg::from("strictPhoneRegionNumberCheck")],
-  );
   let failover = failover(&mut ctx, map.get("failover"));
   let limits = limits::config::parse(&mut ctx, map.get("limits"), &[PathSeg::from("limits")]);
 
@@ -140,7 +143,7 @@ struct Entry {
 }
 
 /// `providers`: a non-empty array of `{ name, type, config }`, names unique.
-fn providers(ctx: &mut Ctx, value: Option<&Value>) -> Vec<(Entry, Value)> {
+fn providers(ctx: &mut Ctx, value: Option<&Value>, router_strict: bool) -> Vec<(Entry, Value)> {
   let path = [PathSeg::from("providers")];
   let Some(items) = array(ctx, value, &path) else {
     return Vec::new();
@@ -149,7 +152,7 @@ fn providers(ctx: &mut Ctx, value: Option<&Value>) -> Vec<(Entry, Value)> {
   let mut seen = HashSet::new();
   for (index, item) in items.iter().enumerate() {
     let item_path = at(&path, index);
-    let Some(entry) = provider_entry(ctx, item, &item_path) else {
+    let Some(entry) = provider_entry(ctx, item, &item_path, router_strict) else {
       continue;
     };
     if !seen.insert(entry.0.name.clone()) {
@@ -168,14 +171,25 @@ fn providers(ctx: &mut Ctx, value: Option<&Value>) -> Vec<(Entry, Value)> {
   entries
 }
 
-fn provider_entry(ctx: &mut Ctx, item: &Value, path: &[PathSeg]) -> Option<(Entry, Value)> {
+fn provider_entry(
+  ctx: &mut Ctx,
+  item: &Value,
+  path: &[PathSeg],
+  router_strict: bool,
+) -> Option<(Entry, Value)> {
   let map = ctx.object(Some(item), path)?;
   let name = non_empty_string(ctx, map.get("name"), &at(path, "name"));
   let provider = provider_type(ctx, map.get("type"), &at(path, "type"));
   let config_path = at(path, "config");
   // Without a known type there is no guard to check the config with.
   let account = provider.and_then(|provider| {
-    let parsed = account_config(ctx, provider, map.get("config"), &config_path)?;
+    let parsed = account_config(
+      ctx,
+      provider,
+      map.get("config"),
+      &config_path,
+      router_strict,
+    )?;
     Some((provider, parsed))
   });
   let name = name?;
@@ -241,22 +255,22 @@ fn provider_type(
 
 /// An account's `config`, checked by its provider's own guard, its issues
 /// moved under `path`. `limits` inside an account is an issue: limits apply
-/// once per send, at the router's top level.
+/// once per send, at the router's top level. So is a mainland rule other than
+/// the router's: the number the limits counted and the route chose must be the
+/// number the account sends to (else a number counted and allowed as +86 could
+/// go out as +1, an allow-list bypass); an account without the key is read
+/// with the router's.
 fn account_config(
   ctx: &mut Ctx,
   provider: &ProviderType,
   value: Option<&Value>,
   path: &[PathSeg],
+  router_strict: bool,
 ) -> Option<Parsed<Box<dyn Account>>> {
-  // Set as the direct connectors read it: not absent, `null` or blank.
-  let limits_inside = value
-    .and_then(Value::as_object)
+  let map = value.and_then(Value::as_object);
+  let limits_inside = map
     .and_then(|map| map.get("limits"))
-    .is_some_and(|limits| match limits {
-      Value::Null => false,
-      Value::String(text) => !text.trim().is_empty(),
-      other => js_type(Some(other)) != "undefined",
-    });
+    .is_some_and(|limits| is_set(Some(limits)));
   if limits_inside {
     ctx.push(
       "custom",
@@ -268,8 +282,36 @@ fn account_config(
     ctx.invalid_type(path, "object", None);
     return None;
   };
-  match (provider.parse)(value) {
-    Ok(parsed) => (!limits_inside).then_some(parsed),
+  let parsed = match map {
+    // Read as if the account said what the router says; its output keeps
+    // the key only as the input had it.
+    Some(map) if !is_set(map.get(STRICT_KEY)) => {
+      let mut with_rule = map.clone();
+      with_rule.insert(STRICT_KEY.into(), Value::Bool(router_strict));
+      (provider.parse)(&Value::Object(with_rule)).map(|mut parsed| {
+        if let Value::Object(out) = &mut parsed.output {
+          out.remove(STRICT_KEY);
+          keep_if_present(out, map, STRICT_KEY);
+        }
+        parsed
+      })
+    }
+    _ => (provider.parse)(value),
+  };
+  match parsed {
+    Ok(parsed) => {
+      let differs = parsed.config.common().strict_phone_region_number_check != router_strict;
+      if differs {
+        ctx.push(
+          "custom",
+          &at(path, STRICT_KEY),
+          format!(
+            "An account's strictPhoneRegionNumberCheck must equal the router's ({router_strict}): the router decides once which country a number is in, for routing, limits and sending; remove it from the account or set both alike"
+          ),
+        );
+      }
+      (!limits_inside && !differs).then_some(parsed)
+    }
     Err(issues) => {
       for mut issue in issues {
         let mut full = path.to_vec();
@@ -279,6 +321,18 @@ fn account_config(
       }
       None
     }
+  }
+}
+
+const STRICT_KEY: &str = "strictPhoneRegionNumberCheck";
+
+/// Set as the direct connectors read an added key: not absent, `null`,
+/// `undefined` or blank.
+fn is_set(value: Option<&Value>) -> bool {
+  match value {
+    None | Some(Value::Null) => false,
+    Some(Value::String(text)) => !text.trim().is_empty(),
+    Some(other) => js_type(Some(other)) != "undefined",
   }
 }
 
@@ -381,6 +435,14 @@ fn uses(
       continue;
     };
     match names.iter().position(|known| *known == name) {
+      Some(position) if accounts.contains(&position) => {
+        let shown: String = name.chars().take(40).collect();
+        ctx.push(
+          "custom",
+          &item_path,
+          format!("\"{shown}\" is listed twice in this route's use: each account is tried at most once per send"),
+        );
+      }
       Some(position) => {
         accounts.push(position);
         output.push(Value::String(name));
@@ -478,14 +540,8 @@ fn non_empty_string(ctx: &mut Ctx, value: Option<&Value>, path: &[PathSeg]) -> O
 #[cfg(test)]
 mod tests {
   use super::*;
+  use crate::provider::test_support::templates;
   use serde_json::json;
-
-  fn templates() -> Vec<Value> {
-    ["Register", "SignIn", "ForgotPassword", "Generic"]
-      .iter()
-      .map(|u| json!({ "usageType": u, "templateCode": "T" }))
-      .collect()
-  }
 
   fn aliyun(secret: &str) -> Value {
     json!({ "accessKeyId": "id", "accessKeySecret": secret, "signName": "s", "templates": templates() })

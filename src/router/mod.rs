@@ -1,11 +1,14 @@
 //! The routing connector (CONTRACT §8): one Logto SMS connector over several
 //! provider accounts. Each send takes the route whose prefix best matches the
 //! recipient and tries its accounts in order, moving to the next one only
-//! after a definite refusal (`refusal::is_definite`): a message that may have
-//! been delivered is never sent again through another account.
+//! after a definite refusal about the account or the destination
+//! (`refusal::scope`): a message that may have been delivered is never sent
+//! again through another account, and a refusal about the recipient (an
+//! invalid number, its per-number throttle) ends the send, since another
+//! account would only add another per-number quota for an SMS-bombing bot.
 //!
-//! One call per `sendMessage` does it all (config, checks, routing, every
-//! attempt), so the glue stays as thin as the direct connectors'.
+//! One call per `sendMessage` does it all (config, checks, routing, limits,
+//! every attempt), so the glue stays as thin as the direct connectors'.
 
 pub mod config;
 pub mod cool_down;
@@ -21,7 +24,7 @@ use crate::config::{self as config_reader};
 use crate::error::{ConnectorError, ErrorCode, ErrorData};
 use crate::limits;
 use crate::outcome::Outcome;
-use crate::provider::Checked;
+use crate::provider::{Checked, Scope};
 use crate::refusal::{self, Failure, Stage};
 use crate::send::{self, Finished, SendData};
 use crate::send_log::{Receipt, SendLog};
@@ -35,7 +38,10 @@ struct Tried<'a> {
   account: &'a RouterAccount,
   /// `None`: it sent.
   failure: Option<Failure>,
+  /// The failure's refusal scope; `None` when it sent or may have.
+  scope: Option<Scope>,
   receipt: Receipt,
+  ms: u64,
 }
 
 /// What the send found out, for the log line.
@@ -55,14 +61,16 @@ pub async fn send(config_json: &str, data_json: &str) -> Finished {
   let data = send::read_data(data_json);
   let mut trace = Trace::default();
   let outcome = flow(config_json, &data, &mut trace).await;
+  let e164_digits = trace.e164_digits.or_else(|| send::recipient_for_log(&data));
   let log = SendLog {
     provider: trace.last.as_ref().map(|(provider, _)| *provider),
     account: trace.last.as_ref().map(|(_, name)| name.as_str()),
     usage_type: data.as_ref().map_or("", |d| d.message_type.as_str()),
-    e164_digits: trace.e164_digits.as_deref(),
+    e164_digits: e164_digits.as_deref(),
     outcome: outcome.code_str(),
     receipt: &trace.receipt,
     attempts: trace.attempts.as_deref(),
+    limit: None,
     ms: send::elapsed_ms(started),
   }
   .to_json();
@@ -91,14 +99,11 @@ async fn flow(
     Ok(checked) => checked,
     Err(error) => return error.into(),
   };
+  // One mainland rule: the router's decides the E.164 form that routing,
+  // the limits and every account use (the guard refuses an account whose
+  // own rule differs).
   let e164 = send::e164_digits(to, config.strict_phone_region_number_check);
   trace.e164_digits = Some(e164.clone());
-  // The send limits: once per send, before routing, whatever the attempts.
-  if let Some(limits) = &config.limits {
-    if let Err(error) = limits::check_and_count(limits, &e164, data.ip.as_deref()).await {
-      return error.into();
-    }
-  }
   let Some(route) = routes::pick(&config.routes, &e164) else {
     return no_route(&e164).into();
   };
@@ -111,68 +116,84 @@ async fn flow(
     .collect();
   let order = cool_downs.order(&candidates, Instant::now());
   let mut tried: Vec<Tried<'_>> = Vec::with_capacity(order.len());
+  // The limits count a send once, when an account is about to be tried:
+  // a number no route takes, or whose accounts can build no request, counts
+  // nothing (CONTRACT §9).
+  let mut counted = false;
   for index in order {
     let account = &config.accounts[index];
-    let attempt = attempt(account, data, to, code).await;
-    let definite = attempt
-      .tried
-      .failure
+    let started = Instant::now();
+    let request = match prepare(account, data, to, code) {
+      Ok(request) => request,
+      Err(failure) => {
+        let scope = refusal::scope(account.account.as_ref(), &failure);
+        if scope == Some(Scope::Account) {
+          cool_downs.record(&account.key, true, &config.failover, Instant::now());
+        }
+        tried.push(Tried {
+          account,
+          failure: Some(failure),
+          scope,
+          receipt: Receipt::default(),
+          ms: send::elapsed_ms(started),
+        });
+        continue;
+      }
+    };
+    if !counted {
+      counted = true;
+      if let Some(limits) = &config.limits {
+        if let Err(error) = limits::check_and_count(limits, &e164, data.ip.as_deref()).await {
+          return error.into();
+        }
+      }
+    }
+    let attempt = send::deliver(account.account.as_ref(), request).await;
+    let (answer, failure) = match attempt.result {
+      Ok(answer) => (Some(answer), None),
+      Err(failure) => (None, Some(failure)),
+    };
+    let scope = failure
       .as_ref()
-      .is_some_and(|failure| refusal::is_definite(account.provider, failure));
-    cool_downs.record(&account.key, definite, &config.failover, Instant::now());
-    let answer = attempt.answer;
-    tried.push(attempt.tried);
-    if !definite {
+      .and_then(|failure| refusal::scope(account.account.as_ref(), failure));
+    // Only refusals about the account feed its cool-down; a success or a
+    // possible delivery ends the run; destination and recipient refusals
+    // leave it as it is (junk numbers must not push an account out).
+    match scope {
+      Some(Scope::Account) => {
+        cool_downs.record(&account.key, true, &config.failover, Instant::now())
+      }
+      None => cool_downs.record(&account.key, false, &config.failover, Instant::now()),
+      Some(Scope::Destination | Scope::Recipient) => {}
+    }
+    tried.push(Tried {
+      account,
+      failure,
+      scope,
+      receipt: attempt.receipt,
+      ms: send::elapsed_ms(started),
+    });
+    if !matches!(scope, Some(Scope::Account | Scope::Destination)) {
       return finish(answer, tried, trace);
     }
   }
   finish(None, tried, trace)
 }
 
-struct Attempted<'a> {
-  tried: Tried<'a>,
-  /// The provider's answer, when it sent.
-  answer: Option<String>,
-}
-
-/// One account: its template for the usage type, then the send.
-async fn attempt<'a>(
-  account: &'a RouterAccount,
+/// One account's request for this message: its template for the usage type,
+/// signed; or why this account cannot send it (nothing sent).
+fn prepare(
+  account: &RouterAccount,
   data: &SendData,
   to: &str,
   code: &str,
-) -> Attempted<'a> {
+) -> Result<crate::transport::HttpRequest, Failure> {
   let templates = &account.account.common().templates;
-  let template = match template::find(templates, &data.message_type) {
-    Ok(template) => template,
-    Err(error) => {
-      return Attempted {
-        tried: Tried {
-          account,
-          failure: Some(Failure {
-            stage: Stage::NotSent,
-            error,
-          }),
-          receipt: Receipt::default(),
-        },
-        answer: None,
-      }
-    }
-  };
-  let message = Checked { template, to, code };
-  let attempt = send::attempt(account.account.as_ref(), &message).await;
-  let (answer, failure) = match attempt.result {
-    Ok(answer) => (Some(answer), None),
-    Err(failure) => (None, Some(failure)),
-  };
-  Attempted {
-    tried: Tried {
-      account,
-      failure,
-      receipt: attempt.receipt,
-    },
-    answer,
-  }
+  let template = template::find(templates, &data.message_type).map_err(|error| Failure {
+    stage: Stage::NotSent,
+    error,
+  })?;
+  send::prepare(account.account.as_ref(), &Checked { template, to, code })
 }
 
 /// The outcome after the last attempt: its answer, or its error with every
@@ -191,6 +212,9 @@ fn finish(answer: Option<String>, mut tried: Vec<Tried<'_>>, trace: &mut Trace) 
   let Some(failure) = tried.last().and_then(|last| last.failure.as_ref()) else {
     return Outcome::internal("an attempt with neither answer nor failure");
   };
+  // The last attempt's error as the user sees it: its description, `Code`
+  // and `RequestId`; the earlier attempts' messages and every account name
+  // stay in the log line (Logto passes `error.data` to the browser).
   let mut data = match &failure.error.data {
     ErrorData::Fields(map) => map.clone(),
     // A bare message (the official `TemplateNotFound` text) becomes the description.
@@ -207,53 +231,57 @@ fn finish(answer: Option<String>, mut tried: Vec<Tried<'_>>, trace: &mut Trace) 
   })
 }
 
-/// `error.data.attempts[]`: `{ provider, type, code, providerCode?, errorDescription }`.
+/// `error.data.attempts[]`: `{ type, code, providerCode?, scope? }`, no
+/// account name and no provider message (CONTRACT §5).
 fn error_entry(tried: &Tried<'_>) -> Option<Value> {
   let failure = tried.failure.as_ref()?;
   let mut entry = Map::new();
-  entry.insert("provider".into(), tried.account.name.clone().into());
   entry.insert("type".into(), tried.account.provider.name.into());
   entry.insert("code".into(), failure.error.code.as_str().into());
   if let Some(code) = refusal::provider_code(&failure.error) {
     entry.insert("providerCode".into(), code.into());
   }
-  entry.insert(
-    "errorDescription".into(),
-    failure.error.description().unwrap_or_default().into(),
-  );
+  if let Some(scope) = tried.scope {
+    entry.insert("scope".into(), scope.as_str().into());
+  }
   Some(Value::Object(entry))
 }
 
-/// The log line's `attempts`: who was tried and what came of it; a failed
-/// attempt also with the provider's ids (never its message, which may repeat
-/// the number). The account that sent has its ids at the top of the line.
-/// Written as text: this runs on every send.
+/// The log line's `attempts`: who was tried, what came of it and how long it
+/// took; a failed attempt also with its scope and the provider's ids (never
+/// its message, which may repeat the number). The account that sent has its
+/// ids at the top of the line. Written as text: this runs on every send.
 fn log_attempts(tried: &[Tried<'_>]) -> String {
-  let mut text = String::with_capacity(96 * tried.len());
+  let mut text = String::with_capacity(128 * tried.len());
   text.push('[');
   for (index, tried) in tried.iter().enumerate() {
     if index > 0 {
       text.push(',');
     }
-    text.push_str(r#"{"provider":"#);
+    text.push_str(r#"{"name":"#);
     push_json_string(&mut text, &tried.account.name);
     text.push_str(r#","type":"#);
     push_json_string(&mut text, tried.account.provider.name);
     text.push_str(r#","outcome":"#);
-    let Some(failure) = &tried.failure else {
-      text.push_str(r#""sent"}"#);
-      continue;
-    };
-    push_json_string(&mut text, failure.error.code.as_str());
-    if let Some(code) = &tried.receipt.code {
-      text.push_str(r#","Code":"#);
-      push_json_string(&mut text, code);
+    match &tried.failure {
+      None => text.push_str(r#""sent""#),
+      Some(failure) => push_json_string(&mut text, failure.error.code.as_str()),
     }
-    if let Some(id) = &tried.receipt.request_id {
-      text.push_str(r#","RequestId":"#);
-      push_json_string(&mut text, id);
+    if let Some(scope) = tried.scope {
+      text.push_str(r#","scope":"#);
+      push_json_string(&mut text, scope.as_str());
     }
-    text.push('}');
+    if tried.failure.is_some() {
+      if let Some(code) = &tried.receipt.code {
+        text.push_str(r#","Code":"#);
+        push_json_string(&mut text, code);
+      }
+      if let Some(id) = &tried.receipt.request_id {
+        text.push_str(r#","RequestId":"#);
+        push_json_string(&mut text, id);
+      }
+    }
+    text.push_str(&format!(r#","ms":{}}}"#, tried.ms));
   }
   text.push(']');
   text
