@@ -11,7 +11,7 @@
 //   linux-arm64-musl Alpine on arm64 (the official image's arm64 variant)
 //   darwin-arm64     macOS on Apple silicon (Mozilla roots only: see Cargo.toml)
 //   darwin-x64       macOS on Intel
-//   win32-x64-msvc   Windows x64: a GNU-ABI DLL that node.exe loads (README, "Install into Logto")
+//   win32-x64-msvc   Windows x64: a GNU-ABI DLL that node.exe loads (docs/building.md, "Not run here")
 // Cross builds use zig (PyPI `ziglang`) through `cargo-zigbuild` (PyPI), installed
 // into .tools/ inside the repository (Windows: Debian's MinGW-w64 gcc instead
 // when it is installed, see toolchain.mjs), and Rust standard libraries added with

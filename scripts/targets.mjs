@@ -15,7 +15,7 @@ export const TARGETS = [
   // would stamp its own, much newer, minimum into the binary.
   { tag: 'darwin-arm64', triple: 'aarch64-apple-darwin', group: 'macos', env: { MACOSX_DEPLOYMENT_TARGET: '11.0' } },
   { tag: 'darwin-x64', triple: 'x86_64-apple-darwin', group: 'macos', env: { MACOSX_DEPLOYMENT_TARGET: '11.0' } },
-  // GNU ABI, loaded by the MSVC-built node.exe: see the README's platform notes.
+  // GNU ABI, loaded by the MSVC-built node.exe: see docs/building.md, "Not run here".
   // A group of its own: with the Linux targets it would add Windows-only
   // features to shared crates (tokio's windows-sys), and the Linux binaries
   // would no longer match a build of any one of them (__test__/binaries.test.mjs
