@@ -63,7 +63,7 @@ describe('install routes', () => {
     const viaTencent = await buildConnector(byId['tencent-short-message-service'], tencentConfig(tencent));
     const answer = await viaTencent.sendMessage({ to: '447911123456', type: 'Register', payload: { code: '654321' } });
     assert.equal(answer.Response.SendStatusSet[0].Code, 'Ok');
-    // The router: the first account throttled, the second sends.
+    // The router: the first account throttled (account-wide), the second sends.
     const viaRouter = await buildConnector(byId['sms-router-native'], {
       providers: [
         { name: 'aliyun-cn', type: 'aliyun', config: aliyunConfig(aliyun) },
@@ -71,7 +71,7 @@ describe('install routes', () => {
       ],
       routes: [{ prefixes: ['*'], use: ['aliyun-cn', 'tencent'] }],
     });
-    aliyun.script({ businessCode: 'isv.BUSINESS_LIMIT_CONTROL' });
+    aliyun.script({ businessCode: 'isv.DAY_LIMIT_CONTROL' });
     const routed = await viaRouter.sendMessage({ to: '8613812345678', type: 'SignIn', payload: { code: '246810' } });
     assert.equal(routed.Response.SendStatusSet[0].Code, 'Ok');
     assert.equal(aliyun.requests.length, 2);

@@ -193,6 +193,7 @@ fn main() {
       receipt: &receipt,
       attempts: None,
       limit: None,
+      locale: None,
       ms: 12,
     };
     black_box(line.to_json());

@@ -12,7 +12,7 @@
 // send, on Logto's event loop.
 
 /** Which keys to read at each level; `'[]'` is the element of an array; null is a leaf. */
-const TEMPLATE = { type: null, usageType: null, templateCode: { china: null, overseas: null }, message: null };
+const TEMPLATE = { type: null, usageType: null, templateCode: { china: null, overseas: null }, message: null, locale: null };
 const BUDGET = { max: null, windowSeconds: null };
 const LIMITS = {
   countries: { allow: { '[]': null }, deny: { '[]': null } },
@@ -49,7 +49,7 @@ export const ROUTER_CONFIG_SCHEMA = {
   limits: LIMITS,
 };
 /** The part of Logto's SendMessageData the send path reads. */
-export const DATA_SCHEMA = { to: null, type: null, payload: { code: null }, ip: null };
+export const DATA_SCHEMA = { to: null, type: null, payload: { code: null, locale: null }, ip: null };
 
 const tag = (type) => `{"\\u0000jsType":"${type}"}`;
 

@@ -29,6 +29,9 @@ pub struct SendData {
   pub code: Option<String>,
   /// The end user's address (Logto's top-level `ip`): keys the per-IP budget.
   pub ip: Option<String>,
+  /// The end user's language (`payload.locale`): picks among a usage type's
+  /// templates. Never sent to the provider.
+  pub locale: Option<String>,
 }
 
 /// Redacted: the recipient and the code are what an attacker wants.
@@ -63,12 +66,17 @@ pub fn read_data(json: &str) -> Result<SendData, ConnectorError> {
     message_type: text(value.get("type")).unwrap_or_default(),
     code: text(value.get("payload").and_then(|p| p.get("code"))),
     ip: text(value.get("ip")),
+    locale: text(value.get("payload").and_then(|p| p.get("locale"))).filter(|l| !l.is_empty()),
   })
 }
 
 /// Template, then recipient, then code: the first failure is the answer.
 fn check<'a>(common: &'a Common, data: &'a SendData) -> Result<Checked<'a>, ConnectorError> {
-  let template = template::find(&common.templates, &data.message_type)?;
+  let template = template::find(
+    &common.templates,
+    &data.message_type,
+    data.locale.as_deref(),
+  )?;
   let (to, code) = check_recipient_and_code(data)?;
   Ok(Checked { template, to, code })
 }
@@ -108,6 +116,8 @@ pub struct Finished {
 struct Trace {
   /// The recipient's E.164 digits, once the recipient passed its checks.
   e164_digits: Option<String>,
+  /// The chosen template's locale, when it has one.
+  locale: Option<String>,
   receipt: Receipt,
 }
 
@@ -130,6 +140,7 @@ pub async fn send_direct(provider: &ProviderType, config_json: &str, data_json: 
     receipt: &trace.receipt,
     attempts: None,
     limit: None,
+    locale: trace.locale.as_deref(),
     ms: elapsed_ms(started),
   }
   .to_json();
@@ -169,6 +180,7 @@ async fn direct_flow(
   let common = account.common();
   let e164 = e164_digits(message.to, common.strict_phone_region_number_check);
   trace.e164_digits = Some(e164.clone());
+  trace.locale.clone_from(&message.template.locale);
   // Everything that can refuse without the provider comes before the limits
   // count the send (CONTRACT §9): the request is built (an international-site
   // template without `message` fails here) and only then counted.

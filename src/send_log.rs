@@ -55,6 +55,8 @@ pub struct SendLog<'a> {
   pub attempts: Option<&'a str>,
   /// Monitor mode (CONTRACT §9): the budget that would have refused the send.
   pub limit: Option<&'a str>,
+  /// The chosen template's `locale`, when it has one: which text the user got.
+  pub locale: Option<&'a str>,
   pub ms: u64,
 }
 
@@ -85,6 +87,9 @@ impl SendLog<'_> {
     }
     if let Some(limit) = self.limit {
       line.insert("limit".into(), limit.into());
+    }
+    if let Some(locale) = self.locale {
+      line.insert("locale".into(), locale.into());
     }
     let mut text = Value::Object(line).to_string();
     // The object is never empty (`provider` is always there): reopen it.
@@ -136,6 +141,7 @@ mod tests {
       receipt: &Receipt::default(),
       attempts: Some(r#"[{"provider":"tencent-intl","type":"tencent","outcome":"sent"}]"#),
       limit: None,
+      locale: None,
       ms: 3,
     }
     .to_json();
@@ -163,6 +169,7 @@ mod tests {
       receipt: &receipt,
       attempts: None,
       limit: None,
+      locale: None,
       ms: 12,
     }
     .to_json();

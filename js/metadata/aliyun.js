@@ -1,14 +1,15 @@
 // Aliyun SMS connector metadata. Everything before the added form items reproduces
 // the official connector's metadata exactly (id, names, descriptions, form items,
 // defaults): Logto matches stored configs by id, and the console renders these items.
-import { endpointFormItem, limitsFormItem, strictPhoneRegionFormItem, templatesFormItem, timeoutFormItem } from './shared.js';
+import { endpointFormItem, limitsFormItem, strictPhoneRegionFormItem, templateLocaleNote, templatesFormItem, timeoutFormItem } from './shared.js';
 
 // The official templates item; its description (not part of the official
-// item, which has none) shows the `message` an international-site account adds.
+// item, which has none) shows the `locale` and the `message` an
+// international-site account adds.
 const aliyunTemplatesFormItem = {
   ...templatesFormItem,
   description:
-    'International-site accounts (Account site: International) also give each template a "message": the text sent to numbers outside the Chinese mainland, with {code} where the code goes. Example: { "usageType": "SignIn", "templateCode": "SMS_123456789", "message": "Your verification code is {code}. It expires in 10 minutes." }. Mainland numbers always get the approved templateCode.',
+    'International-site accounts (Account site: International) also give each template a "message": the text sent to numbers outside the Chinese mainland, with {code} where the code goes. Example: { "usageType": "SignIn", "templateCode": "SMS_123456789", "message": "Your verification code is {code}. It expires in 10 minutes." }. Mainland numbers always get the approved templateCode. ' + templateLocaleNote,
 };
 
 /** Added: which Alibaba Cloud site the account belongs to (CONTRACT §7). */

@@ -4,6 +4,13 @@
 // Aliyun's); `endpoint`, `timeoutMs` (CONTRACT §4) and `limits` (§9) are this
 // package's additions.
 
+/**
+ * The note both connectors add to the templates item's description: Logto's
+ * console renders the JSON as it is, so `locale` is named here (CONTRACT §4).
+ */
+export const templateLocaleNote =
+  'A template may carry a "locale" (a language tag such as "en" or "zh-CN"): among the templates of one usage type, the one matching the user\'s language (exact tag, else the same language) is sent, else the one without a locale. Example: [{ "usageType": "SignIn", "templateCode": "SMS_1", "locale": "zh-CN" }, { "usageType": "SignIn", "templateCode": "SMS_2", "locale": "en" }].';
+
 /** The official `templates` item: one default template per Logto usage type. */
 export const templatesFormItem = {
   "key": "templates",

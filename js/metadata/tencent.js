@@ -1,7 +1,7 @@
 // Tencent Cloud SMS connector metadata. Everything before the added form items reproduces
 // the official connector's metadata exactly (id, names, descriptions, form items,
 // defaults): Logto matches stored configs by id, and the console renders these items.
-import { endpointFormItem, limitsFormItem, strictPhoneRegionFormItem, templatesFormItem, timeoutFormItem } from './shared.js';
+import { endpointFormItem, limitsFormItem, strictPhoneRegionFormItem, templateLocaleNote, templatesFormItem, timeoutFormItem } from './shared.js';
 
 export default {
   "id": "tencent-short-message-service",
@@ -58,7 +58,8 @@ export default {
       "required": true,
       "placeholder": "<region>"
     },
-    templatesFormItem,
+    // The official item; the description (the official one has none) is added.
+    { ...templatesFormItem, description: templateLocaleNote },
     // Added by this package:
     strictPhoneRegionFormItem,
     endpointFormItem('https://sms.tencentcloudapi.com', 'International-site (tencentcloud.com) accounts use https://sms.intl.tencentcloudapi.com.'),

@@ -114,6 +114,17 @@ fn present(value: Option<&Value>) -> Option<&Value> {
   }
 }
 
+/// A key this package adds, as every guard reads it (CONTRACT §4): absent,
+/// `undefined`, `null` and `""` (an emptied console field) all mean "not
+/// set". `None`: not set.
+pub fn added(value: Option<&Value>) -> Option<&Value> {
+  match present(value) {
+    None | Some(Value::Null) => None,
+    Some(Value::String(text)) if text.is_empty() => None,
+    other => other,
+  }
+}
+
 /// "The problem is already recorded in `Ctx::issues`".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reported;
@@ -173,6 +184,22 @@ impl Ctx {
       other => {
         self.invalid_type(path, "string", other);
         None
+      }
+    }
+  }
+
+  /// An added optional string key (`added`): `Ok(None)` when not set.
+  pub fn added_string(
+    &mut self,
+    value: Option<&Value>,
+    path: &[PathSeg],
+  ) -> Result<Option<String>, Reported> {
+    match added(value) {
+      None => Ok(None),
+      Some(Value::String(text)) => Ok(Some(text.clone())),
+      other => {
+        self.invalid_type(path, "string", other);
+        Err(Reported)
       }
     }
   }

@@ -227,7 +227,9 @@ fn template(
   } else {
     Ok(None)
   };
-  let (kind, usage_type, (code, code_out), message) = (kind?, usage_type?, code?, message.ok()?);
+  let locale = template_locale(ctx, map.get("locale"), &at(path, "locale"));
+  let (kind, usage_type, (code, code_out), message, locale) =
+    (kind?, usage_type?, code?, message.ok()?, locale.ok()?);
   if let Some(kind) = kind {
     out.insert("type".into(), kind);
   }
@@ -236,14 +238,43 @@ fn template(
   if shape == TemplateShape::AliyunWithType {
     keep_if_present(&mut out, map, "message");
   }
+  keep_if_present(&mut out, map, "locale");
   Some((
     Template {
       usage_type,
       code,
       message,
+      locale,
     },
     Value::Object(out),
   ))
+}
+
+/// The added `templates[].locale` (CONTRACT §4): a BCP 47 tag's shape, 2 to
+/// 35 characters, subtags of 1 to 8 ASCII letters or digits joined by single
+/// `-`. Only the shape is checked: selection compares tags, it does not
+/// interpret them.
+fn template_locale(
+  ctx: &mut Ctx,
+  value: Option<&Value>,
+  path: &[PathSeg],
+) -> Result<Option<String>, Reported> {
+  let Some(tag) = ctx.added_string(value, path)? else {
+    return Ok(None);
+  };
+  let well_formed = (2..=35).contains(&tag.len())
+    && tag
+      .split('-')
+      .all(|sub| (1..=8).contains(&sub.len()) && sub.bytes().all(|b| b.is_ascii_alphanumeric()));
+  if !well_formed {
+    ctx.push(
+      "invalid_string",
+      path,
+      "locale must be a language tag such as \"en\", \"zh-CN\" or \"pt-BR\" (2 to 35 characters: letters and digits in parts of 1 to 8, joined by -)",
+    );
+    return Err(Reported);
+  }
+  Ok(Some(tag))
 }
 
 /// The placeholder every `templates[].message` must carry.
@@ -256,20 +287,15 @@ fn template_message(
   value: Option<&Value>,
   path: &[PathSeg],
 ) -> Result<Option<String>, Reported> {
-  match value {
-    None | Some(Value::Null) => Ok(None),
-    Some(v) if js_type(Some(v)) == "undefined" => Ok(None),
-    Some(Value::String(text)) if text.contains(CODE_PLACEHOLDER) => Ok(Some(text.clone())),
-    Some(Value::String(_)) => {
+  match ctx.added_string(value, path)? {
+    None => Ok(None),
+    Some(text) if text.contains(CODE_PLACEHOLDER) => Ok(Some(text)),
+    Some(_) => {
       ctx.push(
         "custom",
         path,
         "message must contain {code}, where the verification code goes",
       );
-      Err(Reported)
-    }
-    other => {
-      ctx.invalid_type(path, "string", other);
       Err(Reported)
     }
   }

@@ -282,6 +282,7 @@ mod tests {
         overseas: "SMS_OV".into(),
       },
       message: message.map(str::to_owned),
+      locale: None,
     }
   }
 
@@ -504,17 +505,30 @@ mod tests {
   }
 
   #[test]
+  fn a_success_reads_optional_fields_leniently() {
+    for body in [
+      r#"{"ResponseCode":"OK","MessageId":5}"#,
+      r#"{"ResponseCode":"OK","NumberDetail":"x","Segments":"1"}"#,
+    ] {
+      assert!(interpret(&answer(200, body)).is_ok(), "{body}");
+    }
+    let body = r#"{"ResponseCode":"OK","MessageId":1008000012345,"RequestId":7}"#;
+    let value = interpret(&answer(200, body)).unwrap_or_default();
+    assert_eq!(
+      receipt(&value).message_id,
+      Some(("MessageId", "1008000012345".to_owned()))
+    );
+  }
+
+  #[test]
   fn shapes_statuses_and_refusals() {
     for (status, body, expected) in [
       (200, r#"{"ResponseCode":5}"#, InvalidResponse),
+      // A refusal's companions must be what they say (a success's are read
+      // leniently: `a_success_reads_optional_fields_leniently`).
       (
         200,
-        r#"{"ResponseCode":"OK","MessageId":5}"#,
-        InvalidResponse,
-      ),
-      (
-        200,
-        r#"{"ResponseCode":"OK","NumberDetail":"x"}"#,
+        r#"{"ResponseCode":"INVALID_SENDERID","RequestId":5}"#,
         InvalidResponse,
       ),
       (200, r#"{"Code":"OK","Message":"OK"}"#, InvalidResponse),

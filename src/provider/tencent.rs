@@ -437,6 +437,7 @@ mod tests {
           usage_type: "Generic".into(),
           code: TemplateCode::Single("1234567".into()),
           message: None,
+          locale: None,
         }],
         strict_phone_region_number_check: false,
         endpoint,

@@ -53,6 +53,8 @@ struct Trace {
   receipt: Receipt,
   /// The log line's `attempts`, as JSON text.
   attempts: Option<String>,
+  /// The locale of the template the last account tried, when it has one.
+  locale: Option<String>,
 }
 
 /// Sends one code through the router and reports it.
@@ -71,6 +73,7 @@ pub async fn send(config_json: &str, data_json: &str) -> Finished {
     receipt: &trace.receipt,
     attempts: trace.attempts.as_deref(),
     limit: None,
+    locale: trace.locale.as_deref(),
     ms: send::elapsed_ms(started),
   }
   .to_json();
@@ -124,7 +127,10 @@ async fn flow(
     let account = &config.accounts[index];
     let started = Instant::now();
     let request = match prepare(account, data, to, code) {
-      Ok(request) => request,
+      Ok((request, locale)) => {
+        trace.locale = locale;
+        request
+      }
       Err(failure) => {
         let scope = refusal::scope(account.account.as_ref(), &failure);
         if scope == Some(Scope::Account) {
@@ -180,20 +186,25 @@ async fn flow(
   finish(None, tried, trace)
 }
 
-/// One account's request for this message: its template for the usage type,
-/// signed; or why this account cannot send it (nothing sent).
+/// One account's request for this message: its template for the usage type
+/// and the user's locale, signed (with that template's locale, for the log
+/// line); or why this account cannot send it (nothing sent).
 fn prepare(
   account: &RouterAccount,
   data: &SendData,
   to: &str,
   code: &str,
-) -> Result<crate::transport::HttpRequest, Failure> {
+) -> Result<(crate::transport::HttpRequest, Option<String>), Failure> {
   let templates = &account.account.common().templates;
-  let template = template::find(templates, &data.message_type).map_err(|error| Failure {
-    stage: Stage::NotSent,
-    error,
-  })?;
-  send::prepare(account.account.as_ref(), &Checked { template, to, code })
+  let template =
+    template::find(templates, &data.message_type, data.locale.as_deref()).map_err(|error| {
+      Failure {
+        stage: Stage::NotSent,
+        error,
+      }
+    })?;
+  let request = send::prepare(account.account.as_ref(), &Checked { template, to, code })?;
+  Ok((request, template.locale.clone()))
 }
 
 /// The outcome after the last attempt: its answer, or its error with every
