@@ -115,13 +115,17 @@ const CONNECT_SHARE: u32 = 3;
 /// two) and per proxy policy: an https endpoint may go through the operator's
 /// egress proxy (`HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`), a loopback `http://`
 /// endpoint never does.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct ClientKey {
   connect_timeout: Duration,
   direct: bool,
 }
 
 static CLIENTS: Mutex<Vec<(ClientKey, Client)>> = Mutex::new(Vec::new());
+/// The most clients kept: a config edited through many `timeoutMs` values
+/// (or a router with many accounts) must not grow the list for ever. Past
+/// it, the least recently used one is dropped (sends holding it finish on it).
+const MAX_CLIENTS: usize = 8;
 
 fn build_client(key: ClientKey) -> Result<Client, TransportError> {
   let builder = Client::builder()
@@ -145,10 +149,17 @@ fn build_client(key: ClientKey) -> Result<Client, TransportError> {
 fn client(key: ClientKey) -> Result<Client, TransportError> {
   // A poisoned lock (a panic elsewhere) still holds valid clients.
   let mut clients = CLIENTS.lock().unwrap_or_else(PoisonError::into_inner);
-  if let Some((_, client)) = clients.iter().find(|(k, _)| *k == key) {
-    return Ok(client.clone());
+  if let Some(index) = clients.iter().position(|(k, _)| *k == key) {
+    // Most recently used last; the common case (one key) moves nothing.
+    let used = clients.remove(index);
+    let client = used.1.clone();
+    clients.push(used);
+    return Ok(client);
   }
   let client = build_client(key)?;
+  if clients.len() >= MAX_CLIENTS {
+    clients.remove(0);
+  }
   clients.push((key, client.clone()));
   Ok(client)
 }
@@ -354,5 +365,21 @@ mod tests {
       let error = io::Error::new(kind, "x");
       assert_eq!(connect_may_be_retried(&error), retried, "{kind:?}");
     }
+  }
+
+  #[test]
+  fn the_client_list_stays_bounded_and_keeps_the_recent_ones() {
+    let key = |ms| ClientKey {
+      connect_timeout: Duration::from_millis(ms),
+      direct: true,
+    };
+    // Well past the cap, each a distinct deadline (a config edited many times).
+    for ms in 1..=(MAX_CLIENTS as u64 * 4) {
+      assert!(client(key(1_000_000 + ms)).is_ok());
+    }
+    assert!(client(key(1_000_001)).is_ok());
+    let clients = CLIENTS.lock().unwrap_or_else(PoisonError::into_inner);
+    assert!(clients.len() <= MAX_CLIENTS, "{} clients", clients.len());
+    assert_eq!(clients.last().map(|(k, _)| *k), Some(key(1_000_001)));
   }
 }

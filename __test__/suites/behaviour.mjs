@@ -130,13 +130,14 @@ export function behaviourSuite({ provider, impl, createConnector, simulator, con
       const { formItems: officialItems, ...officialRest } = official;
       const { formItems: nativeItems, ...nativeRest } = native;
       assert.deepEqual(nativeRest, officialRest);
-      // Aliyun's templates item adds a description (the official one has none)
-      // showing the international-site `message`; keys, labels, types and
-      // defaults are the official ones (CONTRACT §3).
+      // The templates item adds a description (the official one has none)
+      // naming `locale` (CONTRACT §4) and, for Aliyun, the international-site
+      // `message`; keys, labels, types and defaults are the official ones (§3).
       const withoutAddedDescription = (item) => {
-        if (!aliyun || item.key !== 'templates') return item;
+        if (item.key !== 'templates') return item;
         const { description, ...rest } = item;
-        assert.match(description, /\{code\}/);
+        assert.match(description, /"locale"/);
+        if (aliyun) assert.match(description, /\{code\}/);
         return rest;
       };
       assert.deepEqual(nativeItems.slice(0, n).map(withoutAddedDescription), officialItems);
