@@ -14,6 +14,8 @@ pub struct TencentConfig {
   pub common: Common,
   pub sdk_app_id: String,
   pub region: String,
+  /// The day's TC3 signing key, kept with the config it belongs to.
+  pub signing_keys: crate::sign::tencent_tc3::SigningKeys,
 }
 
 fn missing_usage_types(missing: &[&str]) -> String {
@@ -37,6 +39,7 @@ pub fn parse(value: &Value) -> Result<Parsed<TencentConfig>, Vec<Issue>> {
       common,
       sdk_app_id,
       region,
+      signing_keys: Default::default(),
     },
     output,
   })

@@ -20,7 +20,7 @@ use crate::config::tencent::{self as tencent_config, TencentConfig};
 use crate::error::{ConnectorError, ErrorCode};
 use crate::phone;
 use crate::send_log::Receipt;
-use crate::sign::tencent_tc3::{self, Tc3Input};
+use crate::sign::tencent_tc3::Tc3Input;
 use crate::template;
 use crate::transport::{HttpRequest, HttpResponse};
 
@@ -211,22 +211,24 @@ pub fn build_request(
     )
   })?;
   let host = host_header(&config.common.endpoint);
-  let signed = tencent_tc3::sign(&Tc3Input {
-    secret_id: &config.common.access_key_id,
-    secret_key: config.common.access_key_secret.expose_secret(),
-    service: "sms",
-    host: &host,
-    content_type: CONTENT_TYPE,
-    canonical_uri: config.common.endpoint.path(),
-    payload: &body,
-    timestamp: message.timestamp,
-  })
-  .ok_or_else(|| {
-    ConnectorError::new(
-      General,
-      "The host clock is outside the range a request can be signed for.",
-    )
-  })?;
+  let signed = config
+    .signing_keys
+    .sign(&Tc3Input {
+      secret_id: &config.common.access_key_id,
+      secret_key: config.common.access_key_secret.expose_secret(),
+      service: "sms",
+      host: &host,
+      content_type: CONTENT_TYPE,
+      canonical_uri: config.common.endpoint.path(),
+      payload: &body,
+      timestamp: message.timestamp,
+    })
+    .ok_or_else(|| {
+      ConnectorError::new(
+        General,
+        "The host clock is outside the range a request can be signed for.",
+      )
+    })?;
   Ok(HttpRequest {
     url: config.common.endpoint.clone(),
     headers: vec![
@@ -446,6 +448,7 @@ mod tests {
       },
       sdk_app_id: "1400006666".into(),
       region: "ap-guangzhou".into(),
+      signing_keys: Default::default(),
     };
     let message = Message {
       phone: "+8613800138000",
