@@ -165,7 +165,9 @@ async fn direct_flow(
   // The send limits (CONTRACT §9), checked and counted once the data passed
   // its own checks, before anything is built or sent.
   let admitted = match &common.limits {
-    Some(limits) => limits::check_and_count(limits, &e164, data.ip.as_deref()).await,
+    Some(limits) => limits::check_and_count(limits, &e164, data.ip.as_deref())
+      .await
+      .map(|_| ()),
     None => Ok(()),
   };
   trace.e164_digits = Some(e164);

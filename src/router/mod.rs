@@ -95,7 +95,10 @@ async fn flow(
   trace.e164_digits = Some(e164.clone());
   // The send limits: once per send, before routing, whatever the attempts.
   if let Some(limits) = &config.limits {
-    if let Err(error) = limits::check_and_count(limits, &e164, data.ip.as_deref()).await {
+    if let Err(error) = limits::check_and_count(limits, &e164, data.ip.as_deref())
+      .await
+      .map(|_| ())
+    {
       return error.into();
     }
   }
