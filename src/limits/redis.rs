@@ -390,7 +390,8 @@ mod tls {
 
   use super::{RedisSpec, StoreError, StoreProblem};
 
-  pub struct NoCertificates;
+  /// No certificates are ever read here.
+  type NoCertificates = std::convert::Infallible;
 
   pub fn certificates(_: &RedisSpec) -> Result<Option<NoCertificates>, StoreError> {
     Ok(None)
@@ -554,4 +555,175 @@ fn log(line: serde_json::Value) {
   text.push('\n');
   // A closed or full stderr must not fail a send.
   let _ = std::io::stderr().write_all(text.as_bytes());
+}
+
+/// Against a real redis-server (skipped, saying so, where none is installed):
+/// the script keeps the buckets `Window` defines, on the server's clock.
+#[cfg(test)]
+mod tests {
+  use super::super::{Kind, StoreProblem};
+  use super::*;
+
+  struct Server {
+    child: std::process::Child,
+    port: u16,
+  }
+
+  impl Drop for Server {
+    fn drop(&mut self) {
+      let _ = self.child.kill();
+      let _ = self.child.wait();
+    }
+  }
+
+  fn start() -> Option<Server> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+      .and_then(|listener| listener.local_addr())
+      .ok()?
+      .port();
+    let child = std::process::Command::new("redis-server")
+      .args([
+        "--port",
+        &port.to_string(),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+      ])
+      .stdout(std::process::Stdio::null())
+      .spawn();
+    let Ok(child) = child else {
+      eprintln!("redis-server is not installed: the script test is skipped");
+      return None;
+    };
+    let server = Server { child, port };
+    for _ in 0..200 {
+      if server.sync().is_some() {
+        return Some(server);
+      }
+      std::thread::sleep(Duration::from_millis(25));
+    }
+    None
+  }
+
+  impl Server {
+    fn sync(&self) -> Option<redis::Connection> {
+      let client = redis::Client::open(format!("redis://127.0.0.1:{}/0", self.port)).ok()?;
+      let mut connection = client.get_connection().ok()?;
+      redis::cmd("PING").query::<String>(&mut connection).ok()?;
+      Some(connection)
+    }
+
+    fn target(&self) -> RedisTarget {
+      let url = format!("redis://127.0.0.1:{}/0", self.port);
+      RedisTarget::Url {
+        spec: Arc::new(redis_url::parse(&url).unwrap_or_else(|reason| panic!("{reason}"))),
+        id: Sha256::digest(url.as_bytes()).into(),
+      }
+    }
+  }
+
+  fn counter(key: &str, max: u64, seconds: u64) -> Counter {
+    Counter {
+      kind: Kind::Global,
+      key: key.to_owned(),
+      max,
+      window: Duration::from_secs(seconds),
+    }
+  }
+
+  fn server_ms(connection: &mut redis::Connection) -> u64 {
+    let (seconds, micros): (u64, u64) = redis::cmd("TIME").query(connection).unwrap_or((0, 0));
+    seconds * 1000 + micros / 1000
+  }
+
+  #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+  async fn the_script_keeps_the_buckets_window_defines() {
+    let Some(server) = start() else { return };
+    let Some(mut sync) = server.sync() else {
+      panic!("redis-server answers")
+    };
+    let target = server.target();
+    let window = Window::new(Duration::from_secs(3_600));
+    let key = "logto-sms:{test}:global:3600";
+    let before = window.bucket(server_ms(&mut sync));
+    for _ in 0..3 {
+      assert_eq!(take(&target, &[counter(key, 3, 3_600)]).await, Ok(None));
+    }
+    assert_eq!(take(&target, &[counter(key, 3, 3_600)]).await, Ok(Some(0)));
+    let after = window.bucket(server_ms(&mut sync));
+    let fields: Vec<(u64, u64)> = redis::cmd("HGETALL")
+      .arg(key)
+      .query(&mut sync)
+      .unwrap_or_default();
+    let sends: u64 = fields.iter().map(|(_, sends)| sends).sum();
+    assert_eq!(sends, 3);
+    assert!(
+      fields
+        .iter()
+        .all(|(bucket, _)| (before..=after).contains(bucket)),
+      "{fields:?} not in {before}..={after}"
+    );
+    let ttl: i64 = redis::cmd("PTTL").arg(key).query(&mut sync).unwrap_or(-1);
+    assert!(ttl > 3_600_000 && ttl <= window.keep_ms() as i64, "{ttl}");
+
+    // A bucket 60 back still counts; one 61 back does not, and is deleted by
+    // the next counted send.
+    let other = "logto-sms:{test}:global:60";
+    let minute = Window::new(Duration::from_secs(60));
+    let now = minute.bucket(server_ms(&mut sync));
+    let _: () = redis::cmd("HSET")
+      .arg(other)
+      .arg(now - 61)
+      .arg(100)
+      .arg(now - 60)
+      .arg(2)
+      .query(&mut sync)
+      .unwrap_or(());
+    // Unless the bucket turned over since `now` was read: then the one 60
+    // back has aged out too, and 3 fit.
+    let first = take(&target, &[counter(other, 3, 60)]).await;
+    assert_eq!(first, Ok(None));
+    let second = take(&target, &[counter(other, 3, 60)]).await;
+    let turned_over = minute.bucket(server_ms(&mut sync)) != now;
+    if !turned_over {
+      assert_eq!(second, Ok(Some(0)));
+    }
+    let stale: Option<u64> = redis::cmd("HGET")
+      .arg(other)
+      .arg(now - 61)
+      .query(&mut sync)
+      .unwrap_or(None);
+    assert_eq!(stale, None);
+
+    // All or none: a full second counter leaves the first uncounted.
+    let (a, b) = ("logto-sms:{test}:perIp:60:a", "logto-sms:{test}:global:61");
+    assert_eq!(take(&target, &[counter(b, 1, 61)]).await, Ok(None));
+    assert_eq!(
+      take(&target, &[counter(a, 5, 60), counter(b, 1, 61)]).await,
+      Ok(Some(1))
+    );
+    let exists: i64 = redis::cmd("EXISTS").arg(a).query(&mut sync).unwrap_or(-1);
+    assert_eq!(exists, 0);
+
+    // A key of another type: a store error, not a panic or an admission.
+    let _: () = redis::cmd("SET")
+      .arg("logto-sms:{test}:odd")
+      .arg("x")
+      .query(&mut sync)
+      .unwrap_or(());
+    let odd = take(&target, &[counter("logto-sms:{test}:odd", 1, 60)]).await;
+    assert!(
+      matches!(
+        odd,
+        Err(StoreError {
+          kind: StoreProblem::Refused,
+          ..
+        })
+      ),
+      "{odd:?}"
+    );
+  }
 }
