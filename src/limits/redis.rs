@@ -726,4 +726,53 @@ mod tests {
       "{odd:?}"
     );
   }
+
+  fn target_of(url: &str) -> RedisTarget {
+    RedisTarget::Url {
+      spec: Arc::new(redis_url::parse(url).unwrap_or_else(|reason| panic!("{reason}"))),
+      id: Sha256::digest(url.as_bytes()).into(),
+    }
+  }
+
+  /// The files are read at first use: an unreadable one is a store error
+  /// naming its parameter (and, on macOS, rediss:// is one of its own).
+  #[tokio::test]
+  async fn unreadable_tls_files_are_store_errors_naming_the_parameter() {
+    let missing = "/nonexistent/logto-sms-test";
+    for (parameter, query) in [
+      ("certroot", format!("certroot={missing}/ca.pem")),
+      ("cert", format!("cert={missing}/c.pem&key={missing}/k.pem")),
+    ] {
+      let target = target_of(&format!("rediss://:MARKER-pw@127.0.0.1:1/?{query}"));
+      let Err(error) = take(&target, &[counter("logto-sms:{t}:global:60", 1, 60)]).await else {
+        panic!("{parameter}: a store error")
+      };
+      if cfg!(target_os = "macos") {
+        assert_eq!(error.kind, StoreProblem::TlsUnavailable);
+        continue;
+      }
+      assert_eq!(error.kind, StoreProblem::File, "{error:?}");
+      assert!(
+        error
+          .problem
+          .contains(&format!("redisUrl's {parameter} file")),
+        "{}",
+        error.problem
+      );
+      assert!(!error.problem.contains("MARKER"));
+    }
+  }
+
+  #[tokio::test]
+  async fn nothing_listening_is_unreachable() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+      .and_then(|listener| listener.local_addr())
+      .map_or(1, |addr| addr.port());
+    let target = target_of(&format!("redis://:MARKER-pw@127.0.0.1:{port}/0"));
+    let Err(error) = take(&target, &[counter("logto-sms:{t}:global:60", 1, 60)]).await else {
+      panic!("a store error")
+    };
+    assert_eq!(error.kind, StoreProblem::Unreachable, "{error:?}");
+    assert!(!error.problem.contains("MARKER"));
+  }
 }
