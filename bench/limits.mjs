@@ -6,8 +6,11 @@
 // send's; every scenario gets a warm-up and then N timed sends:
 //
 //   refused by country          no store is asked: the baseline of the refusal path
-//   refused by in-process/Redis the budget is full: glue + one store check, no HTTP
-//   sent, no limits / in-process / Redis   a whole send, 3 budgets counted
+//   refused by in-process/Redis/Redis Cluster   the budget is full: glue + one store check, no HTTP
+//   sent, no limits / in-process / Redis / Redis Cluster   a whole send, 3 budgets counted
+//
+// The cluster is three primaries started here (redis-cli --cluster create);
+// skipped when redis-cli is missing.
 //
 // "Redis adds" is p50(refused by Redis) − p50(refused by country): the round
 // trip and the script, with nothing else in between. The in-process check is
@@ -21,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { createTencentSmsConnector } from '../index.js';
-import { redisCommand, redisMissing, startRedis } from '../__test__/support/redis.mjs';
+import { clusterMissing, redisCommand, redisMissing, startRedis, startRedisCluster } from '../__test__/support/redis.mjs';
 import { median, percentile } from './stats.mjs';
 import { benchConfig } from './impls.mjs';
 
@@ -41,6 +44,7 @@ const startResponder = () =>
 
 const { child: responder, port } = await startResponder();
 const redis = await startRedis();
+const cluster = clusterMissing ? undefined : await startRedisCluster();
 const connector = await createTencentSmsConnector({ getConfig: async () => ({}) });
 const base = await benchConfig('tencent', `http://127.0.0.1:${port}`);
 const data = { to: '8613812345678', type: 'SignIn', payload: { code: '123456' }, ip: '203.0.113.7' };
@@ -89,13 +93,12 @@ for (let i = 0; i < pingTimes.length; i += 1) {
   pingTimes[i] = Number(process.hrtime.bigint() - started) / 1e6;
 }
 
-const full = (store) => ({
-  global: { max: 1, windowSeconds: 86_400 },
-  ...(store === 'redis' ? { redisUrl: redis.url, onStoreError: 'deny' } : {}),
-});
-// Fill both single-send budgets first.
+const storeOf = { memory: {}, redis: { redisUrl: redis.url, onStoreError: 'deny' }, cluster: { redisUrl: cluster?.url, onStoreError: 'deny' } };
+const full = (store) => ({ global: { max: 1, windowSeconds: 86_400 }, ...storeOf[store] });
+// Fill the single-send budgets first.
 await connector.sendMessage(data, { ...base, limits: full('memory') });
 await connector.sendMessage(data, { ...base, limits: full('redis') });
+if (cluster) await connector.sendMessage(data, { ...base, limits: full('cluster') });
 
 const scenarios = {
   refusedByCountry: [{ ...base, limits: { countries: { deny: ['86'] } } }, 'invalid_request_parameters'],
@@ -104,6 +107,12 @@ const scenarios = {
   sentNoLimits: [base, 'sent'],
   sentInProcess: [{ ...base, limits: { ...budgets, perIp: { ...HUGE, windowSeconds: 86_399 } } }, 'sent'],
   sentRedis: [{ ...base, limits: { ...budgets, redisUrl: redis.url, onStoreError: 'deny' } }, 'sent'],
+  ...(cluster
+    ? {
+        refusedByCluster: [{ ...base, limits: full('cluster') }, 'rate_limit_exceeded'],
+        sentCluster: [{ ...base, limits: { ...budgets, ...storeOf.cluster } }, 'sent'],
+      }
+    : {}),
 };
 // Rounds interleave the scenarios, so a burst of load on this shared machine
 // lands on all of them; each figure is the median over the rounds.
@@ -128,6 +137,7 @@ const rates = Object.fromEntries(Object.entries(rateRounds).map(([name, list]) =
 
 responder.kill();
 await redis.stop();
+await cluster?.stop();
 
 const ms = (value) => value.toFixed(3);
 const rows = [
@@ -137,6 +147,12 @@ const rows = [
   ['sent, no limits', results.sentNoLimits],
   ['sent, 3 in-process budgets', results.sentInProcess],
   ['sent, 3 Redis budgets', results.sentRedis],
+  ...(cluster
+    ? [
+        ['refused by Redis Cluster budget', results.refusedByCluster],
+        ['sent, 3 Redis Cluster budgets', results.sentCluster],
+      ]
+    : []),
 ];
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 console.log(`Send limits, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${cpu}, Node ${process.version}; median over ${ROUNDS} rounds of ${N} sequential sends\n`);
@@ -146,6 +162,9 @@ for (const [label, { p50, p99 }] of rows) console.log(`| ${label} | ${ms(p50)} |
 console.log(`\nRedis PING from Node (raw socket, new connection each): p50 ${ms(percentile(pingTimes, 50))} ms`);
 console.log(`In-process check: p50 +${ms(results.refusedInProcess.p50 - results.refusedByCountry.p50)} ms over the country refusal (see the Rust timing for the check alone)`);
 console.log(`Redis adds: p50 +${ms(results.refusedByRedis.p50 - results.refusedByCountry.p50)} ms (refusal path), +${ms(results.sentRedis.p50 - results.sentNoLimits.p50)} ms (whole send)`);
+if (cluster) {
+  console.log(`Redis Cluster adds: p50 +${ms(results.refusedByCluster.p50 - results.refusedByCountry.p50)} ms (refusal path), +${ms(results.sentCluster.p50 - results.sentNoLimits.p50)} ms (whole send)`);
+}
 console.log(
   `Throughput at concurrency 64, sends/s: no limits ${rates.noLimits.toFixed(0)}, in-process ${rates.inProcess.toFixed(0)}, Redis ${rates.redis.toFixed(0)}`
 );

@@ -17,10 +17,13 @@ const BUDGET = { max: null, windowSeconds: null };
 const LIMITS = {
   countries: { allow: { '[]': null }, deny: { '[]': null } },
   perIp: BUDGET,
+  perRange: { ...BUDGET, trailingDigits: null },
   perCountry: BUDGET,
   global: BUDGET,
   redisUrl: null,
+  namespace: null,
   onStoreError: null,
+  mode: null,
 };
 export const CONFIG_SCHEMA = {
   accessKeyId: null,

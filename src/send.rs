@@ -118,6 +118,8 @@ struct Trace {
   e164_digits: Option<String>,
   /// The chosen template's locale, when it has one.
   locale: Option<String>,
+  /// Monitor mode: the budget that would have refused the send.
+  limit: Option<&'static str>,
   receipt: Receipt,
 }
 
@@ -139,7 +141,7 @@ pub async fn send_direct(provider: &ProviderType, config_json: &str, data_json: 
     outcome: outcome.code_str(),
     receipt: &trace.receipt,
     attempts: None,
-    limit: None,
+    limit: trace.limit,
     locale: trace.locale.as_deref(),
     ms: elapsed_ms(started),
   }
@@ -189,8 +191,9 @@ async fn direct_flow(
     Err(failure) => return failure.error.into(),
   };
   if let Some(limits) = &common.limits {
-    if let Err(error) = limits::check_and_count(limits, &e164, data.ip.as_deref()).await {
-      return error.into();
+    match limits::check_and_count(limits, &e164, data.ip.as_deref()).await {
+      Ok(admitted) => trace.limit = admitted.would_refuse,
+      Err(error) => return error.into(),
     }
   }
   let attempt = deliver(account.as_ref().as_ref(), request).await;

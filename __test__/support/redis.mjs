@@ -9,6 +9,10 @@ const found = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
 /** Why the Redis tests cannot run here, or undefined. */
 export const redisMissing =
   found.status === 0 ? undefined : 'redis-server is not installed (Debian: apt-get install redis-server; .ci/run installs it)';
+const cli = spawnSync('redis-cli', ['--version'], { encoding: 'utf8' });
+/** Why the Redis Cluster tests cannot run here (they need redis-cli too), or undefined. */
+export const clusterMissing =
+  redisMissing ?? (cli.status === 0 ? undefined : 'redis-cli is not installed (Debian: apt-get install redis-tools; .ci/run installs it)');
 
 /** A loopback port nothing listens on right now. */
 export const freePort = async () => {
@@ -127,5 +131,87 @@ export const startRedis = async ({ password, port } = {}) => {
     /** Freezes the server (SIGSTOP): connections stay open, nothing is answered. */
     pause: () => child.kill('SIGSTOP'),
     resume: () => child.kill('SIGCONT'),
+  };
+};
+
+/** Runs redis-cli (Debian's redis-tools, a dependency of redis-server) and returns its stdout. */
+export const redisCli = (args, { input } = {}) =>
+  new Promise((resolve, reject) => {
+    const child = spawn('redis-cli', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`redis-cli ${args.join(' ')} exited ${code}: ${stderr}${stdout}`))));
+    child.stdin.end(input ?? '');
+  });
+
+/**
+ * A Redis Cluster of three primaries on free loopback ports (each with its
+ * own free cluster-bus port), in a fresh temporary directory, nothing
+ * persisted. Ready once every node reports cluster_state:ok. `command(...)`
+ * follows redirections (redis-cli -c); `stop()` ends the nodes by PID.
+ */
+export const startRedisCluster = async () => {
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'logto-sms-cluster-'));
+  const nodes = [];
+  const stop = async () => {
+    await Promise.all(
+      nodes.map(async ({ child }) => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        child.kill('SIGKILL');
+        await child.exited;
+      })
+    );
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    for (let i = 0; i < 3; i += 1) {
+      const port = await freePort();
+      const bus = await freePort();
+      const child = spawn(
+        'redis-server',
+        ['--port', String(port), '--cluster-port', String(bus), '--bind', '127.0.0.1', '--cluster-enabled', 'yes',
+          '--cluster-config-file', path.join(dir, `nodes-${port}.conf`), '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+        { stdio: ['ignore', 'ignore', 'inherit'] }
+      );
+      child.exited = new Promise((resolve) => child.once('exit', resolve));
+      nodes.push({ port, child });
+    }
+    for (const { port, child } of nodes) {
+      let up = false;
+      for (let attempt = 0; attempt < 200 && !up; attempt += 1) {
+        up = await redisCommand(port, ['PING']).then((r) => r === 'PONG', () => false);
+        if (!up) {
+          if (child.exitCode !== null) throw new Error(`cluster node redis-server exited with ${child.exitCode}`);
+          await sleep(25);
+        }
+      }
+      if (!up) throw new Error('a cluster node did not answer PING');
+    }
+    await redisCli(['--cluster', 'create', ...nodes.map(({ port }) => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes']);
+    for (const { port } of nodes) {
+      let ok = false;
+      for (let attempt = 0; attempt < 400 && !ok; attempt += 1) {
+        ok = String(await redisCommand(port, ['CLUSTER', 'INFO'])).includes('cluster_state:ok');
+        if (!ok) await sleep(25);
+      }
+      if (!ok) throw new Error('the cluster did not reach cluster_state:ok');
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const [first, ...others] = nodes.map(({ port }) => port);
+  return {
+    ports: nodes.map(({ port }) => port),
+    url: `redis://127.0.0.1:${first}/?cluster=1${others.map((p) => `&host=127.0.0.1:${p}`).join('')}`,
+    /** One command on the node that holds its key (redis-cli -c follows MOVED). */
+    command: async (...args) => (await redisCli(['-c', '-p', String(first), ...args])).trim(),
+    stop,
   };
 };

@@ -7,39 +7,51 @@
 //! z.object({
 //!   countries: z.object({ allow: z.array(prefix).optional(), deny: z.array(prefix).optional() }).optional(),
 //!   perIp: budget.optional(), perCountry: budget.optional(), global: budget.optional(),
-//!   redisUrl: z.string().refine(redis:// or rediss://).optional(),
+//!   perRange: budget.extend({ trailingDigits: z.number().int().min(1).max(6).optional() }).optional(),
+//!   redisUrl: z.string().refine(Logto's REDIS_URL syntax, or env:NAME).optional(),
+//!   namespace: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional(),
 //!   onStoreError: z.enum(['allow', 'deny']).optional(),
+//!   mode: z.enum(['enforce', 'monitor']).optional(),
 //! }).optional()
 //! prefix = z.string().regex(/^\d{1,15}$/)
 //! budget = z.object({ max: z.number().int().min(1).max(1e9),
 //!                     windowSeconds: z.number().int().min(1).max(2678400) })
 //! ```
-//! plus `null` (and `""` from an emptied console field) meaning "not set", as
-//! for `endpoint`.
+//! plus `null` (and `""` from an emptied console field) meaning "not set" for
+//! every key, as for `endpoint`.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Map, Value};
-use url::Url;
+use sha2::{Digest, Sha256};
 
+use super::redis_url::{self, RedisSpec};
 use crate::config::{at, js_type, Ctx, PathSeg, Reported};
 
 pub const MAX_SENDS: f64 = 1e9;
 /// 31 days.
 pub const MAX_WINDOW_SECONDS: f64 = 2_678_400.0;
 const MAX_PREFIX_DIGITS: usize = 15;
+/// `perRange.trailingDigits`: at most a million numbers per range.
+const MAX_TRAILING_DIGITS: f64 = 6.0;
+pub const DEFAULT_TRAILING_DIGITS: usize = 3;
+const MAX_NAMESPACE_LENGTH: usize = 64;
 
 /// A validated `limits` object.
 #[derive(Debug, Clone, Default)]
 pub struct Limits {
   pub countries: Countries,
   pub per_ip: Option<Budget>,
+  pub per_range: Option<RangeBudget>,
   pub per_country: Option<Budget>,
   pub global: Option<Budget>,
   /// `None`: the counters live in this process.
   pub redis: Option<RedisTarget>,
+  /// Prefixes every counter key; `None`: the default namespace.
+  pub namespace: Option<String>,
   pub on_store_error: OnStoreError,
+  pub mode: Mode,
 }
 
 /// Digit prefixes of the recipient's E.164 digits.
@@ -56,7 +68,15 @@ pub struct Budget {
   pub window: Duration,
 }
 
-/// What happens to a send when the Redis store fails, refuses or is too slow.
+/// `perRange`: a budget per number range, the E.164 digits without their
+/// last `trailing_digits`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RangeBudget {
+  pub budget: Budget,
+  pub trailing_digits: usize,
+}
+
+/// What happens to a send when the store fails, refuses or is too slow.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum OnStoreError {
   /// Send anyway (sign-in keeps working); a warning goes to stderr.
@@ -66,15 +86,33 @@ pub enum OnStoreError {
   Deny,
 }
 
-/// Where the Redis counters live. The URL may carry a password: it is kept in
-/// `secrecy` (its `Debug` prints nothing) and shown only as `shown`.
+/// Whether a budget refuses, or only reports what it would have refused.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Mode {
+  #[default]
+  Enforce,
+  Monitor,
+}
+
+/// Where the Redis counters live.
 #[derive(Debug, Clone)]
-pub struct RedisTarget {
-  pub url: SecretString,
-  /// `scheme://host:port/db`, without user name or password: for log lines.
-  pub shown: String,
-  /// The password as written and percent-decoded, to scrub from any error text.
-  pub credentials: Vec<SecretString>,
+pub enum RedisTarget {
+  /// A URL written in the config, read by the guard. `id`: the SHA-256 of
+  /// the URL, which keys its connection (the URL itself holds the password).
+  Url { spec: Arc<RedisSpec>, id: [u8; 32] },
+  /// `env:NAME`: the URL is read from the environment when the limits are
+  /// used, so a missing or invalid variable is a store error, not an issue.
+  Env(String),
+}
+
+impl RedisTarget {
+  /// How log lines name the store before its URL is known.
+  pub fn shown(&self) -> String {
+    match self {
+      RedisTarget::Url { spec, .. } => spec.shown.clone(),
+      RedisTarget::Env(name) => format!("env:{name}"),
+    }
+  }
 }
 
 /// Validates `value` (the `limits` key, at `path`). `Ok(None)`: not set.
@@ -96,6 +134,9 @@ pub fn parse(
   let per_ip = optional(map, "perIp", &mut out, |v| {
     budget(ctx, v, &at(path, "perIp"))
   });
+  let per_range = optional(map, "perRange", &mut out, |v| {
+    range_budget(ctx, v, &at(path, "perRange"))
+  });
   let per_country = optional(map, "perCountry", &mut out, |v| {
     budget(ctx, v, &at(path, "perCountry"))
   });
@@ -105,8 +146,28 @@ pub fn parse(
   let redis = optional(map, "redisUrl", &mut out, |v| {
     redis_url(ctx, v, &at(path, "redisUrl"))
   });
+  let namespace = optional(map, "namespace", &mut out, |v| {
+    namespace(ctx, v, &at(path, "namespace"))
+  });
   let on_store_error = optional(map, "onStoreError", &mut out, |v| {
-    on_store_error(ctx, v, &at(path, "onStoreError"))
+    choice(ctx, v, &at(path, "onStoreError"), &["allow", "deny"])
+  })
+  .map(|index| {
+    if index == 0 {
+      OnStoreError::Allow
+    } else {
+      OnStoreError::Deny
+    }
+  });
+  let mode = optional(map, "mode", &mut out, |v| {
+    choice(ctx, v, &at(path, "mode"), &["enforce", "monitor"])
+  })
+  .map(|index| {
+    if index == 0 {
+      Mode::Enforce
+    } else {
+      Mode::Monitor
+    }
   });
   if !ctx.is_clean_since(mark) {
     return Err(Reported);
@@ -114,10 +175,13 @@ pub fn parse(
   let limits = Limits {
     countries: countries.unwrap_or_default(),
     per_ip,
+    per_range,
     per_country,
     global,
     redis,
+    namespace,
     on_store_error: on_store_error.unwrap_or_default(),
+    mode: mode.unwrap_or_default(),
   };
   Ok(Some((limits, Value::Object(out))))
 }
@@ -215,6 +279,14 @@ fn is_prefix(text: &str) -> bool {
 
 fn budget(ctx: &mut Ctx, value: &Value, path: &[PathSeg]) -> Result<(Budget, Value), Reported> {
   let map = ctx.object(Some(value), path).ok_or(Reported)?;
+  read_budget(ctx, map, path)
+}
+
+fn read_budget(
+  ctx: &mut Ctx,
+  map: &Map<String, Value>,
+  path: &[PathSeg],
+) -> Result<(Budget, Value), Reported> {
   let max = ctx.positive_integer(map.get("max"), &at(path, "max"), Some(MAX_SENDS));
   let window = ctx.positive_integer(
     map.get("windowSeconds"),
@@ -232,33 +304,90 @@ fn budget(ctx: &mut Ctx, value: &Value, path: &[PathSeg]) -> Result<(Budget, Val
   Ok((budget, Value::Object(out)))
 }
 
-fn on_store_error(
+fn range_budget(
   ctx: &mut Ctx,
   value: &Value,
   path: &[PathSeg],
-) -> Result<(OnStoreError, Value), Reported> {
+) -> Result<(RangeBudget, Value), Reported> {
+  let map = ctx.object(Some(value), path).ok_or(Reported)?;
+  let mark = ctx.issues.len();
+  let budget = read_budget(ctx, map, path);
+  let mut given = Map::new();
+  let trailing = optional(map, "trailingDigits", &mut given, |v| {
+    let path = at(path, "trailingDigits");
+    let digits = ctx.positive_integer(Some(v), &path, Some(MAX_TRAILING_DIGITS))?;
+    Ok((digits, Value::from(digits)))
+  });
+  if !ctx.is_clean_since(mark) {
+    return Err(Reported);
+  }
+  let (budget, Value::Object(mut out)) = budget? else {
+    return Err(Reported);
+  };
+  out.extend(given);
+  let trailing_digits = trailing.map_or(DEFAULT_TRAILING_DIGITS, |d| {
+    usize::try_from(d).unwrap_or(DEFAULT_TRAILING_DIGITS)
+  });
+  Ok((
+    RangeBudget {
+      budget,
+      trailing_digits,
+    },
+    Value::Object(out),
+  ))
+}
+
+/// One of `options`, as its index.
+fn choice(
+  ctx: &mut Ctx,
+  value: &Value,
+  path: &[PathSeg],
+  options: &[&str],
+) -> Result<(usize, Value), Reported> {
+  let expected = options
+    .iter()
+    .map(|o| format!("'{o}'"))
+    .collect::<Vec<_>>()
+    .join(" | ");
   match value {
-    Value::String(text) if text == "allow" => Ok((OnStoreError::Allow, value.clone())),
-    Value::String(text) if text == "deny" => Ok((OnStoreError::Deny, value.clone())),
-    Value::String(text) => {
-      let shown: String = text.chars().take(40).collect();
-      ctx.push(
-        "invalid_enum_value",
-        path,
-        format!("Invalid enum value. Expected 'allow' | 'deny', received '{shown}'"),
-      );
-      Err(Reported)
-    }
+    Value::String(text) => match options.iter().position(|o| o == text) {
+      Some(index) => Ok((index, value.clone())),
+      None => {
+        let shown: String = text.chars().take(40).collect();
+        ctx.push(
+          "invalid_enum_value",
+          path,
+          format!("Invalid enum value. Expected {expected}, received '{shown}'"),
+        );
+        Err(Reported)
+      }
+    },
     other => {
-      ctx.invalid_type(path, "'allow' | 'deny'", Some(other));
+      ctx.invalid_type(path, &expected, Some(other));
       Err(Reported)
     }
   }
 }
 
-/// `redis://` or `rediss://` with a host; no query or fragment (the Redis
-/// client reads `#insecure` as "skip certificate checks", which this package
-/// never does). Messages never repeat the URL: it may hold a password.
+fn namespace(ctx: &mut Ctx, value: &Value, path: &[PathSeg]) -> Result<(String, Value), Reported> {
+  let text = ctx.string(Some(value), path).ok_or(Reported)?;
+  let valid = (1..=MAX_NAMESPACE_LENGTH).contains(&text.len())
+    && text
+      .bytes()
+      .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+  if !valid {
+    ctx.push(
+      "invalid_string",
+      path,
+      "namespace must be 1 to 64 of A-Z a-z 0-9 . _ -",
+    );
+    return Err(Reported);
+  }
+  Ok((text, value.clone()))
+}
+
+/// Logto's `REDIS_URL` syntax, or `env:NAME`. Messages never repeat the URL:
+/// it may hold a password.
 fn redis_url(
   ctx: &mut Ctx,
   value: &Value,
@@ -268,71 +397,20 @@ fn redis_url(
     ctx.invalid_type(path, "string", Some(value));
     return Err(Reported);
   };
-  match check_redis_url(text) {
+  let target = match redis_url::env_name(text) {
+    Some(Ok(name)) => Ok(RedisTarget::Env(name.to_owned())),
+    Some(Err(reason)) => Err(reason),
+    None => redis_url::parse(text).map(|spec| RedisTarget::Url {
+      spec: Arc::new(spec),
+      id: Sha256::digest(text.trim().as_bytes()).into(),
+    }),
+  };
+  match target {
     Ok(target) => Ok((target, value.clone())),
     Err(reason) => {
       ctx.push("custom", path, reason);
       Err(Reported)
     }
-  }
-}
-
-fn check_redis_url(text: &str) -> Result<RedisTarget, &'static str> {
-  const EXAMPLE: &str = "redisUrl must be a URL such as redis://:password@redis.example.com:6379/0 (or rediss:// for TLS)";
-  let url = Url::parse(text.trim()).map_err(|_| EXAMPLE)?;
-  if !matches!(url.scheme(), "redis" | "rediss") {
-    return Err("redisUrl must start with redis:// or rediss://");
-  }
-  let Some(host) = url.host_str().filter(|host| !host.is_empty()) else {
-    return Err(EXAMPLE);
-  };
-  if url.query().is_some() || url.fragment().is_some() {
-    return Err("redisUrl must not contain a query string or fragment");
-  }
-  let db = url.path().trim_matches('/');
-  if !(db.is_empty() || db.parse::<u16>().is_ok()) {
-    return Err("redisUrl's path must be a database number, such as /0");
-  }
-  // The client's own reading of the URL (wildcard hosts, encodings): what it
-  // would refuse at connect time is refused here instead.
-  redis::Client::open(url.as_str()).map_err(|_| EXAMPLE)?;
-  let credentials = url
-    .password()
-    .filter(|password| !password.is_empty())
-    .map(|password| {
-      let decoded = percent_encoding::percent_decode_str(password)
-        .decode_utf8_lossy()
-        .into_owned();
-      vec![
-        SecretString::from(password.to_owned()),
-        SecretString::from(decoded),
-      ]
-    })
-    .unwrap_or_default();
-  let port = url.port().unwrap_or(6379);
-  let shown = format!(
-    "{}://{host}:{port}/{}",
-    url.scheme(),
-    if db.is_empty() { "0" } else { db }
-  );
-  Ok(RedisTarget {
-    url: SecretString::from(url.as_str().to_owned()),
-    shown,
-    credentials,
-  })
-}
-
-impl RedisTarget {
-  /// `text` with every credential of the URL replaced by `***`.
-  pub fn scrub(&self, text: &str) -> String {
-    let mut text = text.to_owned();
-    for secret in &self.credentials {
-      let secret = secret.expose_secret();
-      if !secret.is_empty() {
-        text = text.replace(secret, "***");
-      }
-    }
-    text
   }
 }
 
@@ -384,8 +462,11 @@ mod tests {
       "perIp": { "max": 10, "windowSeconds": 3600 },
       "perCountry": { "max": 500, "windowSeconds": 86400 },
       "global": { "max": 5000, "windowSeconds": 86400 },
+      "perRange": { "max": 5, "windowSeconds": 86400, "trailingDigits": 3 },
       "redisUrl": "redis://127.0.0.1:6379/0",
-      "onStoreError": "allow"
+      "namespace": "prod",
+      "onStoreError": "allow",
+      "mode": "enforce"
     });
     let (limits, output) = ok(input.clone());
     assert_eq!(output, input);
@@ -400,7 +481,7 @@ mod tests {
     assert_eq!(limits.global.map(|b| b.max), Some(5000));
     assert_eq!(limits.on_store_error, OnStoreError::Allow);
     assert_eq!(
-      limits.redis.map(|r| r.shown).as_deref(),
+      limits.redis.map(|r| r.shown()).as_deref(),
       Some("redis://127.0.0.1:6379/0")
     );
   }
@@ -614,13 +695,139 @@ mod tests {
       !debug.contains("MARKER") && !debug.contains("admin"),
       "{debug}"
     );
-    let Some(target) = limits.redis else {
+    let Some(RedisTarget::Url { spec, .. }) = limits.redis else {
       panic!("redis target")
     };
-    assert_eq!(target.shown, "rediss://db.example.com:6379/3");
+    assert_eq!(spec.shown, "rediss://db.example.com:6379/3");
     assert_eq!(
-      target.scrub("WRONGPASS for MARKER-pw! and MARKER-pw%21, user admin"),
-      "WRONGPASS for *** and ***, user admin"
+      spec.scrub("WRONGPASS for MARKER-pw! and MARKER-pw%21, user admin"),
+      "WRONGPASS for *** and ***, user ***"
+    );
+  }
+
+  #[test]
+  fn redis_url_syntax_of_logto_and_env_names() {
+    for good in [
+      "1",
+      "yes",
+      "redis://:pw@10.0.0.1:7000?cluster=1&host=10.0.0.2:7001&host=10.0.0.3:7002",
+      "rediss://h/?certroot=/etc/ca.pem&cert=/c.pem&key=/k.pem&reject_unauthorized=1",
+      "env:REDIS_URL",
+    ] {
+      ok(json!({ "redisUrl": good }));
+    }
+    let (limits, _) = ok(json!({ "redisUrl": "env:REDIS_URL" }));
+    assert!(matches!(limits.redis, Some(RedisTarget::Env(ref name)) if name == "REDIS_URL"));
+    for bad in [
+      "env:",
+      "env:1X",
+      "rediss://h/?reject_unauthorized=0",
+      "redis://h/?host=h2:1",
+      "redis://h/?certroot=/ca.pem",
+    ] {
+      assert_eq!(
+        issues(json!({ "redisUrl": bad })),
+        [("[\"limits\",\"redisUrl\"]".to_owned(), "custom")],
+        "{bad}"
+      );
+    }
+  }
+
+  #[test]
+  fn per_range_budgets() {
+    let (limits, output) = ok(json!({ "perRange": { "max": 5, "windowSeconds": 60 } }));
+    assert_eq!(
+      output,
+      json!({ "perRange": { "max": 5, "windowSeconds": 60 } })
+    );
+    let range = limits.per_range.map(|r| (r.budget.max, r.trailing_digits));
+    assert_eq!(range, Some((5, DEFAULT_TRAILING_DIGITS)));
+    for (given, expected) in [
+      (json!(1), 1),
+      (json!(6), 6),
+      (json!(null), 3),
+      (json!(""), 3),
+    ] {
+      let input = json!({ "perRange": { "max": 1, "windowSeconds": 1, "trailingDigits": given.clone(), "x": 1 } });
+      let (limits, output) = ok(input);
+      assert_eq!(limits.per_range.map(|r| r.trailing_digits), Some(expected));
+      assert_eq!(
+        output,
+        json!({ "perRange": { "max": 1, "windowSeconds": 1, "trailingDigits": given } })
+      );
+    }
+    for (bad, code) in [
+      (json!(0), "too_small"),
+      (json!(7), "too_big"),
+      (json!(2.5), "invalid_type"),
+      (json!("3"), "invalid_type"),
+    ] {
+      assert_eq!(
+        issues(json!({ "perRange": { "max": 1, "windowSeconds": 1, "trailingDigits": bad } })),
+        [(
+          "[\"limits\",\"perRange\",\"trailingDigits\"]".to_owned(),
+          code
+        )]
+      );
+    }
+    assert_eq!(
+      issues(json!({ "perRange": { "max": 0, "trailingDigits": 9 } })),
+      [
+        ("[\"limits\",\"perRange\",\"max\"]".to_owned(), "too_small"),
+        (
+          "[\"limits\",\"perRange\",\"windowSeconds\"]".to_owned(),
+          "invalid_type"
+        ),
+        (
+          "[\"limits\",\"perRange\",\"trailingDigits\"]".to_owned(),
+          "too_big"
+        ),
+      ]
+    );
+  }
+
+  #[test]
+  fn namespace_and_mode() {
+    let (limits, _) = ok(json!({ "namespace": "tenant_A.prod-1", "mode": "monitor" }));
+    assert_eq!(limits.namespace.as_deref(), Some("tenant_A.prod-1"));
+    assert_eq!(limits.mode, Mode::Monitor);
+    let (limits, output) =
+      ok(json!({ "namespace": null, "mode": "", "redisUrl": null, "perRange": "" }));
+    assert!(limits.namespace.is_none() && limits.redis.is_none() && limits.per_range.is_none());
+    assert_eq!(limits.mode, Mode::Enforce);
+    assert_eq!(
+      output,
+      json!({ "namespace": null, "mode": "", "redisUrl": null, "perRange": "" })
+    );
+    assert_eq!(
+      ok(json!({ "namespace": "x".repeat(64) }))
+        .0
+        .namespace
+        .map(|n| n.len()),
+      Some(64)
+    );
+    for bad in [
+      json!("a{b}"),
+      json!("x".repeat(65)),
+      json!("a b"),
+      json!("ü"),
+    ] {
+      assert_eq!(
+        issues(json!({ "namespace": bad })),
+        [("[\"limits\",\"namespace\"]".to_owned(), "invalid_string")]
+      );
+    }
+    assert_eq!(
+      issues(json!({ "namespace": 5 })),
+      [("[\"limits\",\"namespace\"]".to_owned(), "invalid_type")]
+    );
+    assert_eq!(
+      issues(json!({ "mode": "dry-run" })),
+      [("[\"limits\",\"mode\"]".to_owned(), "invalid_enum_value")]
+    );
+    assert_eq!(
+      issues(json!({ "mode": true })),
+      [("[\"limits\",\"mode\"]".to_owned(), "invalid_type")]
     );
   }
 }

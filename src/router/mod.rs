@@ -55,6 +55,8 @@ struct Trace {
   attempts: Option<String>,
   /// The locale of the template the last account tried, when it has one.
   locale: Option<String>,
+  /// Monitor mode: the budget that would have refused the send.
+  limit: Option<&'static str>,
 }
 
 /// Sends one code through the router and reports it.
@@ -72,7 +74,7 @@ pub async fn send(config_json: &str, data_json: &str) -> Finished {
     outcome: outcome.code_str(),
     receipt: &trace.receipt,
     attempts: trace.attempts.as_deref(),
-    limit: None,
+    limit: trace.limit,
     locale: trace.locale.as_deref(),
     ms: send::elapsed_ms(started),
   }
@@ -149,8 +151,9 @@ async fn flow(
     if !counted {
       counted = true;
       if let Some(limits) = &config.limits {
-        if let Err(error) = limits::check_and_count(limits, &e164, data.ip.as_deref()).await {
-          return error.into();
+        match limits::check_and_count(limits, &e164, data.ip.as_deref()).await {
+          Ok(admitted) => trace.limit = admitted.would_refuse,
+          Err(error) => return error.into(),
         }
       }
     }
