@@ -46,10 +46,10 @@ for (const [name, p] of Object.entries(providers)) {
     after(() => simulator.close());
 
     /** Runs one send in a child process; resolves to its result and stderr. */
-    const sendInChild = async (env = {}, overrides = {}) => {
+    const sendInChild = async (env = {}, overrides = {}, times = 1) => {
       const { stdout, stderr } = await run(
         process.execPath,
-        [new URL('./children/send-once.mjs', import.meta.url).pathname, name, simulator.endpoint, JSON.stringify({ accessKeySecret: MARKER, ...overrides }), JSON.stringify(data)],
+        [new URL('./children/send-once.mjs', import.meta.url).pathname, name, simulator.endpoint, JSON.stringify({ accessKeySecret: MARKER, ...overrides }), JSON.stringify(data), String(times)],
         { env: { ...process.env, LOGTO_SMS_LOG: '', ...env }, timeout: 60_000 }
       );
       return { result: JSON.parse(stdout), stderr };
@@ -97,11 +97,28 @@ for (const [name, p] of Object.entries(providers)) {
       const invalid = await sendInChild({}, { templates: 'none' });
       assert.equal(invalid.result.code, 'invalid_config');
       assert.deepEqual(logLines(invalid.stderr).map((line) => line.outcome), ['invalid_config']);
+      // The config failed the guard: the recipient is still told, read with the default mainland rule.
+      const [invalidLine] = logLines(invalid.stderr);
+      assert.equal(invalidLine.country, '86');
+      assert.equal(invalidLine.recipient, '+86*********78');
+      assertClean(invalid.stderr);
       const wrong = await sendInChild({}, { accessKeySecret: `${MARKER}-wrong` });
       assert.equal(wrong.result.code, 'invalid_config');
       assert.equal(logLines(wrong.stderr).length, 1);
       assertClean(wrong.stderr);
       assertClean(JSON.stringify(wrong.result));
+    });
+
+    it('monitor mode: a send a budget would have refused goes out, and its line names the budget (limit)', async () => {
+      simulator.reset();
+      const limits = { global: { max: 1, windowSeconds: 3600 }, perCountry: { max: 5, windowSeconds: 3600 }, mode: 'monitor' };
+      const { result, stderr } = await sendInChild({}, { limits }, 3);
+      assert.ok(result.value, result.description);
+      const lines = logLines(stderr);
+      assert.deepEqual(lines.map((line) => line.outcome), ['sent', 'sent', 'sent']);
+      assert.deepEqual(lines.map((line) => line.limit), [undefined, 'global', 'global']);
+      assert.equal(simulator.requests.length, 3);
+      assertClean(stderr);
     });
 
     it('LOGTO_SMS_LOG=off writes nothing', async () => {
