@@ -408,8 +408,8 @@ describe('deliberate difference 5: Aliyun site / senderId / templates[].message,
       assert.deepStrictEqual(data[key], value);
     });
   }
-  // '' and null mean "no message" (CONTRACT §4: an emptied console field).
-  for (const message of ['Your code is {code}', '{code}', '验证码 {code}，{code} 五分钟内有效', '', null]) {
+  // '' (blanks too) and null mean "no message" (CONTRACT §4: an emptied console field).
+  for (const message of ['Your code is {code}', '{code}', '验证码 {code}，{code} 五分钟内有效', '', ' ', null]) {
     test(`aliyun: templates[0].message = ${show(message)} is accepted and echoed`, () => {
       const data = assertSameApartFromAddedKeys(withMessage(message));
       assert.deepStrictEqual(data.templates[0].message, message);
@@ -441,7 +441,7 @@ describe('deliberate difference 5: Aliyun site / senderId / templates[].message,
   for (const [message, code] of [
     ['Your code is CODE', 'custom'],
     ['{Code}', 'custom'],
-    [' ', 'custom'],
+    [' no code ', 'custom'],
     [42, 'invalid_type'],
     [{ en: '{code}' }, 'invalid_type'],
   ]) {

@@ -6,7 +6,8 @@
 use reqwest::Url;
 use serde_json::Value;
 
-use super::shared::{self, keep_if_present, Common, Schema, TemplateShape};
+use super::shared::{self, Common, Schema, TemplateShape};
+use super::{added, keep_if_present};
 use super::{js_type, Ctx, Issue, Parsed, PathSeg, Reported};
 
 pub const DEFAULT_ENDPOINT: &str = "https://dysmsapi.aliyuncs.com/";
@@ -109,11 +110,10 @@ pub fn parse(value: &Value) -> Result<Parsed<AliyunConfig>, Vec<Issue>> {
 /// mean the default, as an emptied console field may save them.
 fn site(ctx: &mut Ctx, value: Option<&Value>) -> Result<Site, Reported> {
   let path = [PathSeg::from("site")];
-  match value {
-    None | Some(Value::Null) => Ok(Site::China),
-    Some(v) if js_type(Some(v)) == "undefined" => Ok(Site::China),
+  match added(value) {
+    None => Ok(Site::China),
     Some(Value::String(text)) => match text.as_str() {
-      "" | "china" => Ok(Site::China),
+      "china" => Ok(Site::China),
       "international" => Ok(Site::International),
       other => {
         let shown: String = other.chars().take(40).collect();
@@ -136,21 +136,15 @@ fn site(ctx: &mut Ctx, value: Option<&Value>) -> Result<Site, Reported> {
 /// `SendMessageToGlobe` `From` rule). `""` and `null` mean none.
 fn sender_id(ctx: &mut Ctx, value: Option<&Value>) -> Result<Option<String>, Reported> {
   let path = [PathSeg::from("senderId")];
-  match value {
-    None | Some(Value::Null) => Ok(None),
-    Some(v) if js_type(Some(v)) == "undefined" => Ok(None),
-    Some(Value::String(text)) if text.is_empty() => Ok(None),
-    Some(Value::String(text)) if is_sender_id(text) => Ok(Some(text.clone())),
-    Some(Value::String(_)) => {
+  match ctx.added_string(value, &path)? {
+    None => Ok(None),
+    Some(text) if is_sender_id(&text) => Ok(Some(text)),
+    Some(_) => {
       ctx.push(
         "custom",
         &path,
         "senderId must be up to 11 letters and digits, or up to 15 digits",
       );
-      Err(Reported)
-    }
-    other => {
-      ctx.invalid_type(&path, "string", other);
       Err(Reported)
     }
   }

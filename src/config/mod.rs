@@ -14,7 +14,7 @@ pub mod shared;
 pub mod tencent;
 
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// The JS glue marks values JSON cannot carry (undefined in arrays, NaN,
 /// Infinity, functions, symbols, bigints) as `{ "\u0000jsType": "<type>" }`, so
@@ -115,13 +115,21 @@ fn present(value: Option<&Value>) -> Option<&Value> {
 }
 
 /// A key this package adds, as every guard reads it (CONTRACT §4): absent,
-/// `undefined`, `null` and `""` (an emptied console field) all mean "not
-/// set". `None`: not set.
+/// `undefined`, `null` and `""` (an emptied console field, blanks included)
+/// all mean "not set". `None`: not set. The one "unset" rule of every guard.
 pub fn added(value: Option<&Value>) -> Option<&Value> {
   match present(value) {
     None | Some(Value::Null) => None,
-    Some(Value::String(text)) if text.is_empty() => None,
+    Some(Value::String(text)) if text.trim().is_empty() => None,
     other => other,
+  }
+}
+
+/// Adds an optional key to the guard's output only when the input had it
+/// (`undefined` counts as not had), as given.
+pub fn keep_if_present(out: &mut Map<String, Value>, input: &Map<String, Value>, key: &str) {
+  if let Some(value) = present(input.get(key)) {
+    out.insert(key.to_owned(), value.clone());
   }
 }
 
@@ -204,6 +212,43 @@ impl Ctx {
     }
   }
 
+  /// `z.string().min(1)`.
+  pub fn non_empty_string(&mut self, value: Option<&Value>, path: &[PathSeg]) -> Option<String> {
+    let text = self.string(value, path)?;
+    if text.is_empty() {
+      self.push(
+        "too_small",
+        path,
+        "String must contain at least 1 character(s)",
+      );
+      return None;
+    }
+    Some(text)
+  }
+
+  /// `z.array(…).min(1)`: the items, or an issue.
+  pub fn non_empty_array<'v>(
+    &mut self,
+    value: Option<&'v Value>,
+    path: &[PathSeg],
+  ) -> Option<&'v [Value]> {
+    match present(value) {
+      Some(Value::Array(items)) if items.is_empty() => {
+        self.push(
+          "too_small",
+          path,
+          "Array must contain at least 1 element(s)",
+        );
+        None
+      }
+      Some(Value::Array(items)) => Some(items),
+      other => {
+        self.invalid_type(path, "array", other);
+        None
+      }
+    }
+  }
+
   /// `z.boolean().optional()`: `Ok(None)` when absent.
   pub fn optional_bool(
     &mut self,
@@ -260,6 +305,20 @@ impl Ctx {
     }
     // Saturates: past u64 is "forever" for a count or a duration.
     Ok(number as u64)
+  }
+
+  /// An added optional integer key from 1 (to `max`): `Ok(None)` when not
+  /// set (`added`).
+  pub fn added_positive_integer(
+    &mut self,
+    value: Option<&Value>,
+    path: &[PathSeg],
+    max: Option<f64>,
+  ) -> Result<Option<u64>, Reported> {
+    match added(value) {
+      None => Ok(None),
+      present => self.positive_integer(present, path, max).map(Some),
+    }
   }
 
   pub fn is_clean_since(&self, mark: usize) -> bool {

@@ -8,7 +8,7 @@ use reqwest::Url;
 use secrecy::SecretString;
 use serde_json::{Map, Value};
 
-use super::{at, js_type, Ctx, Issue, PathSeg, Reported};
+use super::{at, js_type, keep_if_present, Ctx, Issue, PathSeg, Reported};
 use crate::limits::{self, Limits};
 use crate::template::{Template, TemplateCode};
 
@@ -403,18 +403,11 @@ fn short(value: &Value) -> String {
 /// host only (tests and local relays), never userinfo, query or fragment.
 fn endpoint(ctx: &mut Ctx, value: Option<&Value>) -> Result<Option<Url>, Reported> {
   let path = vec![PathSeg::from("endpoint")];
-  let text = match value {
-    None | Some(Value::Null) => return Ok(None),
-    Some(v) if js_type(Some(v)) == "undefined" => return Ok(None),
-    // The console may save an emptied optional field as "": that means "default".
-    Some(Value::String(text)) if text.trim().is_empty() => return Ok(None),
-    Some(Value::String(text)) => text,
-    other => {
-      ctx.invalid_type(&path, "string", other);
-      return Err(Reported);
-    }
+  // The console may save an emptied optional field as "": that means "default".
+  let Some(text) = ctx.added_string(value, &path)? else {
+    return Ok(None);
   };
-  match check_endpoint(text) {
+  match check_endpoint(&text) {
     Ok(url) => Ok(Some(url)),
     Err(reason) => {
       ctx.push("custom", &path, reason);
@@ -454,21 +447,9 @@ fn is_loopback(url: &Url) -> bool {
 /// The added `timeoutMs` key: an integer from 1 to 60000.
 fn timeout_ms(ctx: &mut Ctx, value: Option<&Value>) -> Result<Option<Duration>, Reported> {
   let path = vec![PathSeg::from("timeoutMs")];
-  match value {
-    None | Some(Value::Null) => Ok(None),
-    Some(Value::String(text)) if text.trim().is_empty() => Ok(None),
-    Some(v) if js_type(Some(v)) == "undefined" => Ok(None),
-    present => ctx
-      .positive_integer(present, &path, Some(MAX_TIMEOUT_MS))
-      .map(|ms| Some(Duration::from_millis(ms))),
-  }
-}
-
-/// Adds an optional added key to the guard's output only when the input had it.
-pub fn keep_if_present(out: &mut Map<String, Value>, input: &Map<String, Value>, key: &str) {
-  if let Some(value) = input.get(key) {
-    if js_type(Some(value)) != "undefined" {
-      out.insert(key.to_owned(), value.clone());
-    }
-  }
+  Ok(
+    ctx
+      .added_positive_integer(value, &path, Some(MAX_TIMEOUT_MS))?
+      .map(Duration::from_millis),
+  )
 }

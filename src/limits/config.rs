@@ -27,7 +27,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::redis_url::{self, RedisSpec};
-use crate::config::{at, js_type, Ctx, PathSeg, Reported};
+use crate::config::{added, at, js_type, Ctx, PathSeg, Reported};
 
 pub const MAX_SENDS: f64 = 1e9;
 /// 31 days.
@@ -122,7 +122,7 @@ pub fn parse(
   value: Option<&Value>,
   path: &[PathSeg],
 ) -> Result<Option<(Limits, Value)>, Reported> {
-  if unset(value) {
+  if added(value).is_none() {
     return Ok(None);
   }
   let map = ctx.object(value, path).ok_or(Reported)?;
@@ -186,15 +186,6 @@ pub fn parse(
   Ok(Some((limits, Value::Object(out))))
 }
 
-/// Absent, `undefined`, `null`, or an emptied console field.
-fn unset(value: Option<&Value>) -> bool {
-  match value {
-    None | Some(Value::Null) => true,
-    Some(Value::String(text)) => text.trim().is_empty(),
-    Some(v) => js_type(Some(v)) == "undefined",
-  }
-}
-
 /// Reads an optional key: `None` when unset or invalid (the issue is already
 /// in `ctx`); the validated output is copied to `out` when the key was given.
 fn optional<T>(
@@ -207,7 +198,7 @@ fn optional<T>(
   if js_type(Some(value)) == "undefined" {
     return None;
   }
-  if unset(Some(value)) {
+  if added(Some(value)).is_none() {
     out.insert(key.to_owned(), value.clone());
     return None;
   }

@@ -9,8 +9,7 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::config::shared::keep_if_present;
-use crate::config::{at, js_type, Ctx, Issue, Parsed, PathSeg, Reported};
+use crate::config::{added, at, js_type, keep_if_present, Ctx, Issue, Parsed, PathSeg, Reported};
 use crate::limits::{self, Limits};
 use crate::provider::{self, Account, ProviderType};
 
@@ -145,7 +144,7 @@ struct Entry {
 /// `providers`: a non-empty array of `{ name, type, config }`, names unique.
 fn providers(ctx: &mut Ctx, value: Option<&Value>, router_strict: bool) -> Vec<(Entry, Value)> {
   let path = [PathSeg::from("providers")];
-  let Some(items) = array(ctx, value, &path) else {
+  let Some(items) = ctx.non_empty_array(value, &path) else {
     return Vec::new();
   };
   let mut entries: Vec<(Entry, Value)> = Vec::with_capacity(items.len());
@@ -178,7 +177,7 @@ fn provider_entry(
   router_strict: bool,
 ) -> Option<(Entry, Value)> {
   let map = ctx.object(Some(item), path)?;
-  let name = non_empty_string(ctx, map.get("name"), &at(path, "name"));
+  let name = ctx.non_empty_string(map.get("name"), &at(path, "name"));
   let provider = provider_type(ctx, map.get("type"), &at(path, "type"));
   let config_path = at(path, "config");
   // Without a known type there is no guard to check the config with.
@@ -270,7 +269,7 @@ fn account_config(
   let map = value.and_then(Value::as_object);
   let limits_inside = map
     .and_then(|map| map.get("limits"))
-    .is_some_and(|limits| is_set(Some(limits)));
+    .is_some_and(|limits| added(Some(limits)).is_some());
   if limits_inside {
     ctx.push(
       "custom",
@@ -285,7 +284,7 @@ fn account_config(
   let parsed = match map {
     // Read as if the account said what the router says; its output keeps
     // the key only as the input had it.
-    Some(map) if !is_set(map.get(STRICT_KEY)) => {
+    Some(map) if added(map.get(STRICT_KEY)).is_none() => {
       let mut with_rule = map.clone();
       with_rule.insert(STRICT_KEY.into(), Value::Bool(router_strict));
       (provider.parse)(&Value::Object(with_rule)).map(|mut parsed| {
@@ -326,16 +325,6 @@ fn account_config(
 
 const STRICT_KEY: &str = "strictPhoneRegionNumberCheck";
 
-/// Set as the direct connectors read an added key: not absent, `null`,
-/// `undefined` or blank.
-fn is_set(value: Option<&Value>) -> bool {
-  match value {
-    None | Some(Value::Null) => false,
-    Some(Value::String(text)) => !text.trim().is_empty(),
-    Some(other) => js_type(Some(other)) != "undefined",
-  }
-}
-
 /// The account's identity for the cool-down: a digest, so no secret is kept
 /// in the process-wide table.
 fn cool_down_key(name: &str, provider: &ProviderType, output: &Value) -> [u8; 32] {
@@ -350,7 +339,7 @@ fn cool_down_key(name: &str, provider: &ProviderType, output: &Value) -> [u8; 32
 /// `routes`: a non-empty array of `{ prefixes, use }`.
 fn routes(ctx: &mut Ctx, value: Option<&Value>, names: &[&str]) -> Option<(Vec<Route>, Value)> {
   let path = [PathSeg::from("routes")];
-  let items = array(ctx, value, &path)?;
+  let items = ctx.non_empty_array(value, &path)?;
   let mark = ctx.issues.len();
   let mut routes = Vec::with_capacity(items.len());
   let mut output = Vec::with_capacity(items.len());
@@ -381,7 +370,7 @@ fn prefixes(
   value: Option<&Value>,
   path: &[PathSeg],
 ) -> Option<(Vec<Prefix>, Value)> {
-  let items = array(ctx, value, path)?;
+  let items = ctx.non_empty_array(value, path)?;
   let mark = ctx.issues.len();
   let mut prefixes = Vec::with_capacity(items.len());
   for (index, item) in items.iter().enumerate() {
@@ -425,7 +414,7 @@ fn uses(
   path: &[PathSeg],
   names: &[&str],
 ) -> Option<(Vec<usize>, Value)> {
-  let items = array(ctx, value, path)?;
+  let items = ctx.non_empty_array(value, path)?;
   let mark = ctx.issues.len();
   let mut accounts = Vec::with_capacity(items.len());
   let mut output = Vec::with_capacity(items.len());
@@ -470,11 +459,11 @@ fn failover(ctx: &mut Ctx, value: Option<&Value>) -> Result<(Failover, Option<Va
     return Ok((DEFAULT_FAILOVER, None));
   }
   let map = ctx.object(value, &path).ok_or(Reported)?;
-  let refusals = positive_integer(ctx, map.get("refusals"), &at(&path, "refusals"));
-  let cool_down = positive_integer(
-    ctx,
+  let refusals = ctx.added_positive_integer(map.get("refusals"), &at(&path, "refusals"), None);
+  let cool_down = ctx.added_positive_integer(
     map.get("coolDownSeconds"),
     &at(&path, "coolDownSeconds"),
+    None,
   );
   let (refusals, cool_down) = (refusals?, cool_down?);
   let refusals = refusals.unwrap_or(u64::from(DEFAULT_FAILOVER.refusals));
@@ -489,52 +478,6 @@ fn failover(ctx: &mut Ctx, value: Option<&Value>) -> Result<(Failover, Option<Va
     },
     Some(Value::Object(out)),
   ))
-}
-
-/// An optional integer ≥ 1 (`z.number().int().min(1).optional()`).
-fn positive_integer(
-  ctx: &mut Ctx,
-  value: Option<&Value>,
-  path: &[PathSeg],
-) -> Result<Option<u64>, Reported> {
-  match value {
-    None => Ok(None),
-    Some(v) if js_type(Some(v)) == "undefined" => Ok(None),
-    present => ctx.positive_integer(present, path, None).map(Some),
-  }
-}
-
-/// `z.array(…).min(1)`: the items, or an issue.
-fn array<'v>(ctx: &mut Ctx, value: Option<&'v Value>, path: &[PathSeg]) -> Option<&'v [Value]> {
-  match value {
-    Some(Value::Array(items)) if items.is_empty() => {
-      ctx.push(
-        "too_small",
-        path,
-        "Array must contain at least 1 element(s)",
-      );
-      None
-    }
-    Some(Value::Array(items)) => Some(items),
-    other => {
-      ctx.invalid_type(path, "array", other);
-      None
-    }
-  }
-}
-
-/// `z.string().min(1)`.
-fn non_empty_string(ctx: &mut Ctx, value: Option<&Value>, path: &[PathSeg]) -> Option<String> {
-  let text = ctx.string(value, path)?;
-  if text.is_empty() {
-    ctx.push(
-      "too_small",
-      path,
-      "String must contain at least 1 character(s)",
-    );
-    return None;
-  }
-  Some(text)
 }
 
 #[cfg(test)]
