@@ -7,7 +7,7 @@ export const doctorTable = (document) => {
   const lines = [`logto-sms doctor: ${document.connector}`, ''];
   for (const check of document.checks) {
     lines.push(`${WORDS[check.status] ?? check.status.toUpperCase()}  ${check.id.padEnd(width)}  ${check.detail}`);
-    if (check.fix) lines.push(`${' '.repeat(6 + width)}fix: ${check.fix}`);
+    if (check.fix) lines.push(`${' '.repeat(6 + width + 2)}fix: ${check.fix}`);
   }
   const count = (status) => document.checks.filter((check) => check.status === status).length;
   lines.push('', `${count('fail')} failed, ${count('warn')} warned, ${count('pass')} passed, ${count('skip')} skipped: ${document.ok ? 'OK' : 'NOT OK'}`);

@@ -23,7 +23,7 @@ pub mod trace;
 
 use serde_json::Value;
 
-use crate::error::{ConnectorError, ErrorData};
+use crate::error::{ConnectorError, ErrorCode, ErrorData};
 use crate::transport::{self, HttpRequest, HttpResponse, TransportError};
 
 /// One read-only call's outcome, with what the doctor needs beside the
@@ -46,6 +46,25 @@ impl Called {
   }
 }
 
+/// A transport failure in a query's words: the send path's texts speak of a
+/// message that may have been sent, which a query never is.
+fn transport_error(error: TransportError) -> ConnectorError {
+  match error {
+    TransportError::Connect { reason, .. } => {
+      ConnectorError::new(ErrorCode::General, format!("could not connect: {reason}"))
+    }
+    TransportError::Timeout(after) => ConnectorError::new(
+      ErrorCode::General,
+      format!("no answer within {} ms (timeoutMs)", after.as_millis()),
+    ),
+    TransportError::AfterSend(reason) => ConnectorError::new(
+      ErrorCode::General,
+      format!("the connection failed: {reason}"),
+    ),
+    other => other.into_connector_error(),
+  }
+}
+
 /// Posts `request` and reads the answer with `read`.
 pub async fn call(
   request: HttpRequest,
@@ -63,7 +82,7 @@ pub async fn call(
         error,
         TransportError::Connect { .. } | TransportError::Request(_)
       ),
-      result: Err(error.into_connector_error()),
+      result: Err(transport_error(error)),
       status: None,
       date: None,
     },
