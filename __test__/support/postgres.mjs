@@ -34,7 +34,9 @@ export const postgresMissing = !binDir()
       ? 'the PostgreSQL tests start a cluster as the postgres user, which needs root'
       : undefined;
 
-const asPostgres = (command, args) => spawnSync('runuser', ['-u', 'postgres', '--', command, ...args], { encoding: 'utf8' });
+// Run as the postgres user directly (not through runuser or su, which stand
+// between the test and the server's PID and delay signals).
+const asPostgres = (command, args) => spawnSync(command, args, { encoding: 'utf8', uid, gid, cwd: '/' });
 
 /** Starts a cluster whose superuser `postgres` has `password`; `stop()` ends it. */
 export const startPostgres = async ({ password }) => {
@@ -56,10 +58,10 @@ export const startPostgres = async ({ password }) => {
   }
   const port = await freePort();
   const child = spawn(
-    'runuser',
-    ['-u', 'postgres', '--', path.join(bin, 'postgres'), '-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
+    path.join(bin, 'postgres'),
+    ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
       '-c', 'ssl=on', '-c', 'ssl_cert_file=untrusted-cert.pem', '-c', 'ssl_key_file=untrusted-key.pem', '-c', 'fsync=off'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { stdio: ['ignore', 'ignore', 'pipe'], uid, gid, cwd: '/' },
   );
   let log = '';
   child.stderr.on('data', (chunk) => (log += chunk));
@@ -89,7 +91,7 @@ export const startPostgres = async ({ password }) => {
     query,
     stop: async () => {
       if (child.exitCode === null) {
-        // runuser passes the signal on; SIGINT is PostgreSQL's fast shutdown.
+        // SIGINT is PostgreSQL's fast shutdown.
         child.kill('SIGINT');
         await exited;
       }
