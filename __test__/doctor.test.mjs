@@ -10,6 +10,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 
 import { ALIYUN_DEFAULTS, TENCENT_DEFAULTS, startAliyunSimulator, startTencentSimulator } from './simulator/index.mjs';
 import { FOLDERS, configFile, doctor, repoRoot, runBin, runFolder } from './support/cli.mjs';
+import { closedPort } from './support/ports.mjs';
 import { USAGE_TYPES, aliyunConfig, tencentConfig } from './support/configs.mjs';
 
 const SECRETS = [ALIYUN_DEFAULTS.accessKeySecret, TENCENT_DEFAULTS.secretKey];
@@ -298,6 +299,20 @@ describe('doctor: Tencent', () => {
     assert.match(skewed.byId.clock.detail, /ahead of/);
     assert.equal(skewed.byId.credentials.status, 'skip');
     assert.equal(skewed.status, 1);
+  });
+
+  it('checks the store only with limits: in-process counters pass, an unreachable Redis fails', async () => {
+    const without = await run('tencent', config());
+    assert.equal(without.byId.store, undefined);
+    const memory = await run('tencent', config({ limits: { global: { max: 100, windowSeconds: 60 } } }));
+    assertShape(memory);
+    assert.equal(memory.byId.store.status, 'pass');
+    const port = await closedPort();
+    const redis = await run('tencent', config({ limits: { global: { max: 100, windowSeconds: 60 }, redisUrl: `redis://:MARKER-redis-pw@127.0.0.1:${port}/0` } }));
+    assertShape(redis);
+    assert.equal(redis.byId.store.status, 'fail');
+    assert.ok(!redis.stdout.includes('MARKER-redis-pw'), 'the Redis password was printed');
+    assert.equal(redis.status, 1);
   });
 
   it('leaves no secret in any output', () => {

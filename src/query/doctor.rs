@@ -155,6 +155,19 @@ fn access(
     reason: "the provider's answer could not be read (credentials)".into(),
     cannot_query: false,
   };
+  // The request could not be built from the config (a key an HTTP header
+  // cannot carry): nothing was sent, and the config is what to fix.
+  if let Err(error) = &called.result {
+    if !called.reached && error.code == ErrorCode::InvalidConfig {
+      return Access {
+        check: Check::fail("credentials", description(called), FIX_KEY),
+        may_query: false,
+        clock_refused: false,
+        reason: "the request could not be built (credentials)".into(),
+        cannot_query: false,
+      };
+    }
+  }
   if !called.reached {
     return Access {
       check: Check::fail(
