@@ -113,8 +113,9 @@ fn main() {
   let aliyun_answer = HttpResponse {
     status: 200,
     body: br#"{"RequestId":"x","Code":"OK","Message":"OK","BizId":"1^0"}"#.to_vec(),
+    date: None,
   };
-  let tencent_answer = HttpResponse { status: 200, body: br#"{"Response":{"SendStatusSet":[{"SerialNo":"1","PhoneNumber":"+8613812345678","Fee":1,"SessionContext":"","Code":"Ok","Message":"send success","IsoCode":"CN"}],"RequestId":"r"}}"#.to_vec() };
+  let tencent_answer = HttpResponse { status: 200, body: br#"{"Response":{"SendStatusSet":[{"SerialNo":"1","PhoneNumber":"+8613812345678","Fee":1,"SessionContext":"","Code":"Ok","Message":"send success","IsoCode":"CN"}],"RequestId":"r"}}"#.to_vec(), date: None };
   time("aliyun answer", || {
     black_box(
       aliyun::interpret(&aliyun_answer)

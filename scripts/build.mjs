@@ -21,7 +21,7 @@
 // warning and is missing from native/manifest.json, which records what was
 // actually built; `--all` then exits 1 after assembling what it has.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import esbuild from 'esbuild';
@@ -151,12 +151,39 @@ const bundleGlue = (provider, outfile) =>
     logLevel: 'warning',
   });
 
+/**
+ * The command line (bin/logto-sms.js, CONTRACT §11) as one ESM file per
+ * folder, its PostgreSQL client (npm `pg`) inside: a folder copied alone runs
+ * it. It imports nothing from outside the folder, not even
+ * `@logto/connector-kit` (there is no host when it runs). pg's optional
+ * native binding (`pg-native`, never used) is replaced by js/cli/no-pg-native.cjs
+ * so that no bare import is left.
+ */
+const bundleBin = (outfile) =>
+  esbuild.buildSync({
+    entryPoints: [path.join(root, 'bin', 'logto-sms.js')],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    alias: { 'pg-native': path.join(root, 'js', 'cli', 'no-pg-native.cjs') },
+    // pg is CommonJS: its require() of Node's built-ins needs a real require in an ES module.
+    banner: {
+      js: `// Bundled from bin/ and js/cli/ of ${rootPackage.name} ${rootPackage.version} by scripts/build.mjs; edit the sources there.\nimport { createRequire as __logtoSmsCreateRequire } from 'node:module';\nconst require = __logtoSmsCreateRequire(import.meta.url);`,
+    },
+    logLevel: 'warning',
+  });
+
 const assemble = ({ provider, name, description }) => {
   const out = path.join(root, 'dist', name);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(path.join(out, 'lib'), { recursive: true });
   // Logto loads lib/index.js; its default export is createConnector.
   bundleGlue(provider, path.join(out, 'lib', 'index.js'));
+  mkdirSync(path.join(out, 'bin'), { recursive: true });
+  bundleBin(path.join(out, 'bin', 'logto-sms.js'));
+  chmodSync(path.join(out, 'bin', 'logto-sms.js'), 0o755);
   cpSync(nativeDir, path.join(out, 'native'), { recursive: true, filter: (src) => !src.endsWith('.gitkeep') && !src.endsWith('.tmp') });
   for (const file of ['README.md', 'logo.svg']) {
     copyFileSync(path.join(root, 'connectors', provider, file), path.join(out, file));
@@ -169,7 +196,8 @@ const assemble = ({ provider, name, description }) => {
     type: 'module',
     main: './lib/index.js',
     exports: './lib/index.js',
-    files: ['lib', 'native', 'README.md', 'logo.svg'],
+    files: ['lib', 'bin', 'native', 'README.md', 'logo.svg'],
+    bin: { 'logto-sms': 'bin/logto-sms.js' },
     // Resolved from the host (Logto's own copy), never bundled: Logto checks
     // `instanceof ConnectorError` against its own class. Both current majors.
     dependencies: { '@logto/connector-kit': rootPackage.dependencies['@logto/connector-kit'] },

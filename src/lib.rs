@@ -13,6 +13,7 @@ pub mod phone;
 #[cfg(test)]
 mod proptests;
 pub mod provider;
+pub mod query;
 pub mod refusal;
 pub mod router;
 pub mod send;

@@ -171,7 +171,11 @@ proptest! {
     any_json().prop_map(|v| json!({ "ResponseCode": "OK", "NumberDetail": v }).to_string().into_bytes()),
     prop::collection::vec(any::<u8>(), 0..64),
   ]) {
-    let response = HttpResponse { status, body };
+    let response = HttpResponse {
+      status,
+      body,
+      date: None,
+    };
     for result in [
       provider::aliyun::interpret(&response),
       provider::aliyun_intl::interpret(&response),

@@ -41,6 +41,9 @@ impl fmt::Debug for HttpRequest {
 pub struct HttpResponse {
   pub status: u16,
   pub body: Vec<u8>,
+  /// The answer's HTTP `Date` header, as sent: the provider's clock, which
+  /// the doctor's clock check compares with this host's.
+  pub date: Option<String>,
 }
 
 /// Redacted: a provider's answer repeats the phone number.
@@ -226,8 +229,13 @@ async fn post_once(client: &Client, request: &HttpRequest) -> Result<HttpRespons
       }
     })?;
   let status = response.status().as_u16();
+  let date = response
+    .headers()
+    .get(reqwest::header::DATE)
+    .and_then(|value| value.to_str().ok())
+    .map(str::to_owned);
   let body = read_capped(response).await?;
-  Ok(HttpResponse { status, body })
+  Ok(HttpResponse { status, body, date })
 }
 
 /// A connect failure worth one more try: the TCP connection was refused, had
@@ -328,6 +336,7 @@ mod tests {
     let response = HttpResponse {
       status: 200,
       body: br#"{"PhoneNumber":"+8613812345678"}"#.to_vec(),
+      date: None,
     };
     for debug in [format!("{request:?}"), format!("{response:?}")] {
       assert!(!debug.contains("MARKER"), "{debug}");

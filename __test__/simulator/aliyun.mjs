@@ -13,6 +13,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { startSimulator, newRequestId, padJson, normalisePath, randomDigits } from './common.mjs';
 import { aliyunSignature, aliyunStringToSign } from './verify-aliyun.mjs';
 import { GLOBE_ACTIONS, VERSION_2018, handle2018 } from './aliyun-2018.mjs';
+import { ALIYUN_QUERY_ACTIONS, handleAliyunQuery, installAliyunQueries } from './aliyun-query.mjs';
 
 const HOST_ID = 'dysmsapi.aliyuncs.com';
 const FIFTEEN_MINUTES_MS = 15 * 60 * 1000;
@@ -41,6 +42,7 @@ export const ALIYUN_DEFAULTS = Object.freeze({
 const ACTION_VERSIONS = {
   SendSms: '2017-05-25',
   ...Object.fromEntries(GLOBE_ACTIONS.map((action) => [action, VERSION_2018])),
+  ...ALIYUN_QUERY_ACTIONS,
 };
 
 function defaultTemplates() {
@@ -193,6 +195,11 @@ export async function startAliyunSimulator(options = {}) {
       }
       usedNonces.add(p.SignatureNonce);
 
+      // The read-only actions (doctor and trace): aliyun-query.mjs.
+      if (p.Action in ALIYUN_QUERY_ACTIONS) {
+        return handleAliyunQuery(p, { sim, signNames, templates, globeRegionIds, gateway, business });
+      }
+
       if (p.Action !== 'SendSms') {
         return handle2018(p, {
           signNames,
@@ -259,6 +266,7 @@ export async function startAliyunSimulator(options = {}) {
   sim.globeRegionIds = globeRegionIds;
   sim.unsupportedCountryPrefixes = unsupportedCountryPrefixes;
   sim.usedNonces = usedNonces;
+  installAliyunQueries(sim);
   return sim;
 }
 

@@ -121,6 +121,8 @@ export async function startSimulator({ provider, endpointPath = '', options = {}
   }
 
   async function answer(entry, req, res, fault) {
+    // The provider's clock, skew included: what the doctor's clock check reads.
+    res.setHeader('date', new Date(sim.now()).toUTCString());
     if (!fault || isBusinessFault(fault)) {
       const { status, json, verdict } = provider.handle(entry, fault);
       entry.status = status;

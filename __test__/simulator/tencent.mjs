@@ -9,6 +9,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { startSimulator, newRequestId, padJson, normalisePath, randomDigits } from './common.mjs';
 import { tc3Date, tc3Sign, parseTc3Authorization } from './verify-tencent.mjs';
+import { TENCENT_QUERY_ACTIONS, handleTencentQuery, installTencentQueries } from './tencent-query.mjs';
 
 const FIVE_MINUTES_S = 300;
 
@@ -111,9 +112,9 @@ export async function startTencentSimulator(options = {}) {
         return error('UnsupportedProtocol', 'The simulator implements SendSms as POST with a JSON body only.');
       }
       if (!h['x-tc-action']) return missing('Action');
-      if (h['x-tc-action'] !== 'SendSms') return error('InvalidAction', `The requested action \`${h['x-tc-action']}\` does not exist.`);
+      if (h['x-tc-action'] !== 'SendSms' && !TENCENT_QUERY_ACTIONS.includes(h['x-tc-action'])) return error('InvalidAction', `The requested action \`${h['x-tc-action']}\` does not exist.`);
       if (!h['x-tc-version']) return missing('Version');
-      if (h['x-tc-version'] !== '2021-01-11') return error('NoSuchVersion', `The requested version \`${h['x-tc-version']}\` of SendSms does not exist.`);
+      if (h['x-tc-version'] !== '2021-01-11') return error('NoSuchVersion', `The requested version \`${h['x-tc-version']}\` of ${h['x-tc-action']} does not exist.`);
       if (!h['x-tc-region']) return missing('Region');
       if (!regions.has(h['x-tc-region'])) return error('UnsupportedRegion', `The region \`${h['x-tc-region']}\` is not supported by SendSms.`);
 
@@ -160,6 +161,9 @@ export async function startTencentSimulator(options = {}) {
       if (!sameString(expected.signature, auth.signature)) {
         return error('AuthFailure.SignatureFailure', 'The provided credentials could not be validated. Please check your signature is correct.');
       }
+
+      // The read-only actions (doctor and trace): tencent-query.mjs.
+      if (h['x-tc-action'] !== 'SendSms') return handleTencentQuery(entry, { sim, templates, sdkAppIds, error, missing, badType });
 
       // Body.
       const b = entry.body;
@@ -275,6 +279,7 @@ export async function startTencentSimulator(options = {}) {
   sim.regions = regions;
   sim.signNames = signNames;
   sim.templates = templates;
+  installTencentQueries(sim);
   return sim;
 }
 

@@ -10,6 +10,7 @@ fuzz_target!(|input: (u16, Vec<u8>)| {
   let response = HttpResponse {
     status: 100 + status % 500,
     body,
+    date: None,
   };
   for result in [
     aliyun::interpret(&response),

@@ -21,7 +21,7 @@ use crate::sign::aliyun_rpc;
 use crate::template;
 use crate::transport::{HttpRequest, HttpResponse};
 
-pub(super) const PROVIDER: &str = "Aliyun SMS";
+pub(crate) const PROVIDER: &str = "Aliyun SMS";
 
 static CONFIGS: ConfigCache<Box<dyn Account>> = ConfigCache::new();
 
@@ -134,7 +134,7 @@ const RULES: &[Rule] = &[
   Rule::exact(CLOCK_SKEW_CODE, General).scope(Account),
 ];
 
-pub(super) const CLOCK_SKEW_CODE: &str = "InvalidTimeStamp.Expired";
+pub(crate) const CLOCK_SKEW_CODE: &str = "InvalidTimeStamp.Expired";
 
 pub fn classify_code(code: &str) -> ErrorCode {
   classify(RULES, code)
@@ -202,7 +202,7 @@ pub(super) fn template_param(code: &str) -> String {
 
 /// The POST to the config's endpoint: `sorted_params` (every parameter but
 /// `Signature`, in byte-wise name order) signed with RPC v1, as a form.
-pub(super) fn signed_form<'a>(
+pub(crate) fn signed_form<'a>(
   config: &AliyunConfig,
   sorted_params: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> HttpRequest {
@@ -237,7 +237,7 @@ pub fn interpret(response: &HttpResponse) -> Result<Value, ConnectorError> {
 }
 
 /// The checks before the body (`envelope`), then "a JSON object".
-pub(super) fn object_body(response: &HttpResponse) -> Result<Value, ConnectorError> {
+pub(crate) fn object_body(response: &HttpResponse) -> Result<Value, ConnectorError> {
   envelope(response, PROVIDER)?
     .filter(Value::is_object)
     .ok_or_else(|| invalid_shape(PROVIDER, response.status))
@@ -245,7 +245,7 @@ pub(super) fn object_body(response: &HttpResponse) -> Result<Value, ConnectorErr
 
 /// `Code` of a `SendSms` answer or of a gateway error (both versions' gateway
 /// answers have this shape), with its companions' types checked.
-pub(super) fn code_field(body: &Value, status: u16) -> Result<&str, ConnectorError> {
+pub(crate) fn code_field(body: &Value, status: u16) -> Result<&str, ConnectorError> {
   // Once `Code` says the message went out, the optional fields are read
   // leniently (CONTRACT §5): a sent message must never be reported as failed
   // because an id came back as a number or empty. A refusal's companions
@@ -264,7 +264,7 @@ pub(super) fn code_field(body: &Value, status: u16) -> Result<&str, ConnectorErr
 
 /// The error for a refused request: the §5 table, the clock explanation for
 /// skew, the server string-to-sign removed.
-pub(super) fn refusal(code: &str, body: &Value) -> ConnectorError {
+pub(crate) fn refusal(code: &str, body: &Value) -> ConnectorError {
   let message = redact(str_field(body, "Message").unwrap_or(""));
   let description = if code == CLOCK_SKEW_CODE {
     clock_skew_description(PROVIDER, "15 minutes", &message)

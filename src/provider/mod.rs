@@ -298,6 +298,7 @@ pub mod test_support {
     HttpResponse {
       status,
       body: body.as_bytes().to_vec(),
+      date: None,
     }
   }
 

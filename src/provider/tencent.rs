@@ -24,10 +24,10 @@ use crate::sign::tencent_tc3::Tc3Input;
 use crate::template;
 use crate::transport::{HttpRequest, HttpResponse};
 
-const PROVIDER: &str = "Tencent Cloud SMS";
+pub(crate) const PROVIDER: &str = "Tencent Cloud SMS";
 /// Signed byte-for-byte: the header sent must be exactly this.
 pub const CONTENT_TYPE: &str = "application/json; charset=utf-8";
-const CLOCK_SKEW_CODE: &str = "AuthFailure.SignatureExpire";
+pub(crate) const CLOCK_SKEW_CODE: &str = "AuthFailure.SignatureExpire";
 const ARREARS_CODE: &str = "UnauthorizedOperation.SerivceSuspendDueToArrears";
 /// The destination country is blocked for this SdkAppId.
 const COUNTRY_BLOCKED_CODE: &str = "LimitExceeded.AppCountryOrRegionInBlacklist";
@@ -249,7 +249,7 @@ pub fn build_request(
 /// guard accepts any string, so a value pasted from a web console with a line
 /// break or a non-breaking space passes it: refuse it here, naming the key,
 /// before anything is signed or sent.
-fn header_safe(key: &str, value: &str) -> Result<(), ConnectorError> {
+pub(crate) fn header_safe(key: &str, value: &str) -> Result<(), ConnectorError> {
   if value
     .bytes()
     .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
@@ -318,7 +318,11 @@ pub fn receipt(body: &Value) -> Receipt {
   }
 }
 
-fn refusal(code: &str, message: Option<&str>, request_id: Option<&str>) -> ConnectorError {
+pub(crate) fn refusal(
+  code: &str,
+  message: Option<&str>,
+  request_id: Option<&str>,
+) -> ConnectorError {
   let message = message.unwrap_or("");
   let description = if code == CLOCK_SKEW_CODE {
     clock_skew_description(PROVIDER, "5 minutes", message)
