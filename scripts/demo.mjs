@@ -64,7 +64,7 @@ const demoRouter = async (factory, aliyunConfig, tencentConfig) => {
   const sends = [
     { to: '8613812345678', label: 'mainland China' },
     { to: '447911123456', label: 'overseas, UK' },
-    { to: '8613912345678', label: 'mainland China, failover: the simulator throttles aliyun-cn', arrange: () => aliyun.script({ businessCode: 'isv.BUSINESS_LIMIT_CONTROL' }) },
+    { to: '8613912345678', label: 'mainland China, failover: the simulator says aliyun-cn reached its daily limit', arrange: () => aliyun.script({ businessCode: 'isv.DAY_LIMIT_CONTROL' }) },
   ];
   for (const send of sends) {
     send.arrange?.();
