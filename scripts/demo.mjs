@@ -73,7 +73,7 @@ const demoRouter = async (factory, aliyunConfig, tencentConfig) => {
     console.log(`  route: prefixes ${JSON.stringify(route.prefixes)} -> use ${JSON.stringify(route.use)}`);
     const { result, line } = await withLogLine(() => connector.sendMessage({ to: send.to, type: 'SignIn', payload: { code: '123456' } }));
     for (const attempt of line.attempts) {
-      console.log(`  attempt: ${attempt.provider} (${attempt.type}) -> ${attempt.outcome}${attempt.Code ? ` [${attempt.Code}]` : ''}`);
+      console.log(`  attempt: ${attempt.name} (${attempt.type}) -> ${attempt.outcome}${attempt.scope ? `, scope ${attempt.scope}` : ''}${attempt.Code ? ` [${attempt.Code}]` : ''}`);
     }
     const answered = result.Code ?? result.Response?.SendStatusSet?.[0]?.Code;
     console.log(`  sent by ${line.account} (${line.provider}), provider answered ${answered}; log line: ${JSON.stringify(line)}`);
