@@ -8,6 +8,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 
 import { createAliyunSmsConnector, createSmsRouterConnector, createTencentSmsConnector } from '../index.js';
 import { settle } from './support/configs.mjs';
+import { captureStderr, jsonLines } from './support/stderr.mjs';
 import { ALIYUN_DEFAULTS, TENCENT_DEFAULTS, startAliyunSimulator, startTencentSimulator } from './simulator/index.mjs';
 
 const CN = '8613812345678';
@@ -251,24 +252,12 @@ describe('the guard', () => {
 
 describe('the send log line', () => {
   it('carries the chosen template\'s locale, and nothing of the payload\'s own', async () => {
-    const written = [];
-    const write = process.stderr.write;
-    process.stderr.write = (chunk, ...rest) => {
-      written.push(String(chunk));
-      return typeof rest.at(-1) === 'function' ? (rest.at(-1)(), true) : true;
-    };
-    const saved = process.env.LOGTO_SMS_LOG;
-    delete process.env.LOGTO_SMS_LOG;
-    try {
+    const { text } = await captureStderr(async () => {
       const connector = await createAliyunSmsConnector({ getConfig: async () => aliyunConfig() });
       await connector.sendMessage(data(CN, 'zh-TW'));
       await connector.sendMessage(data(CN, LOCALE_MARKER.replace('zh', 'fr')));
-    } finally {
-      process.stderr.write = write;
-      if (saved === undefined) delete process.env.LOGTO_SMS_LOG;
-      else process.env.LOGTO_SMS_LOG = saved;
-    }
-    const lines = written.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    });
+    const lines = jsonLines(text);
     assert.equal(lines.length, 2);
     assert.equal(lines[0].locale, 'zh-CN', 'the template\'s tag, not the payload\'s zh-TW');
     assert.equal('locale' in lines[1], false, 'the template without locale was sent');

@@ -12,6 +12,7 @@ import { ConnectorError } from '@logto/connector-kit';
 import { createSmsRouterConnector } from '../index.js';
 import { USAGE_TYPES, settle } from './support/configs.mjs';
 import { closedPort } from './support/ports.mjs';
+import { captureStderr, jsonLines } from './support/stderr.mjs';
 import { ALIYUN_DEFAULTS, TENCENT_DEFAULTS, startAliyunSimulator, startTencentSimulator } from './simulator/index.mjs';
 
 const MARKER = 'MARKER-router-secret-4f7e21';
@@ -647,17 +648,9 @@ describe('send limits, once per sendMessage', () => {
 
 describe('secrets and the log line', () => {
   it('no secret of any account in any error or log line; the line names the account and lists the attempts', async () => {
-    const written = [];
-    const write = process.stderr.write;
-    process.stderr.write = (chunk, ...rest) => {
-      written.push(String(chunk));
-      return typeof rest.at(-1) === 'function' ? (rest.at(-1)(), true) : true;
-    };
-    const saved = process.env.LOGTO_SMS_LOG;
-    delete process.env.LOGTO_SMS_LOG;
     const errors = [];
-    try {
-      const [a, t, i] = [fresh('aliyun'), fresh('tencent'), fresh('intl')];
+    const [a, t, i] = [fresh('aliyun'), fresh('tencent'), fresh('intl')];
+    const { text: log } = await captureStderr(async () => {
       const accounts = [aliyunAccount(sims.aliyun, a, { accessKeySecret: `${MARKER}-wrong` }), tencentAccount(sims.tencent, t), intlAccount(sims.aliyun2, i, { accessKeySecret: `${MARKER}-intl` })];
       const config = routerConfig(accounts, [{ prefixes: ['86'], use: [a, t] }, { prefixes: ['44'], use: [i] }]);
       // A failover (wrong secret, then a success), every account refusing,
@@ -668,35 +661,26 @@ describe('secrets and the log line', () => {
       errors.push((await send(config, data(UK))).error);
       errors.push((await send({ ...config, routes: 'x' }, data(CN))).error);
       errors.push((await send(config, data('33612345678'))).error);
-      const [accepted, ...rest] = written
-        .join('')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line));
-      assert.equal(rest.length, 4);
-      assert.equal(accepted.connector, 'sms-router-native');
-      assert.equal(accepted.provider, 'tencent');
-      assert.equal(accepted.account, t);
-      assert.equal(accepted.outcome, 'sent');
-      assert.equal(accepted.country, '86');
-      assert.deepEqual(
-        accepted.attempts.map(({ name, type, outcome, scope, Code }) => ({ name, type, outcome, scope, Code })),
-        [
-          { name: a, type: 'aliyun', outcome: 'invalid_config', scope: 'account', Code: 'SignatureDoesNotMatch' },
-          { name: t, type: 'tencent', outcome: 'sent', scope: undefined, Code: undefined },
-        ]
-      );
-      for (const attempt of accepted.attempts) assert.equal(typeof attempt.ms, 'number');
-      // The account that sent: its ids at the top of the line.
-      assert.equal(accepted.Code, 'Ok');
-      assert.equal(typeof accepted.RequestId, 'string');
-      assert.deepEqual(rest.map((line) => line.outcome), ['invalid_config', 'invalid_config', 'invalid_config', 'invalid_request_parameters']);
-    } finally {
-      process.stderr.write = write;
-      if (saved === undefined) delete process.env.LOGTO_SMS_LOG;
-      else process.env.LOGTO_SMS_LOG = saved;
-    }
-    const log = written.join('');
+    });
+    const [accepted, ...rest] = jsonLines(log);
+    assert.equal(rest.length, 4);
+    assert.equal(accepted.connector, 'sms-router-native');
+    assert.equal(accepted.provider, 'tencent');
+    assert.equal(accepted.account, t);
+    assert.equal(accepted.outcome, 'sent');
+    assert.equal(accepted.country, '86');
+    assert.deepEqual(
+      accepted.attempts.map(({ name, type, outcome, scope, Code }) => ({ name, type, outcome, scope, Code })),
+      [
+        { name: a, type: 'aliyun', outcome: 'invalid_config', scope: 'account', Code: 'SignatureDoesNotMatch' },
+        { name: t, type: 'tencent', outcome: 'sent', scope: undefined, Code: undefined },
+      ]
+    );
+    for (const attempt of accepted.attempts) assert.equal(typeof attempt.ms, 'number');
+    // The account that sent: its ids at the top of the line.
+    assert.equal(accepted.Code, 'Ok');
+    assert.equal(typeof accepted.RequestId, 'string');
+    assert.deepEqual(rest.map((line) => line.outcome), ['invalid_config', 'invalid_config', 'invalid_config', 'invalid_request_parameters']);
     assert.ok(!log.includes(MARKER), log);
     assert.ok(!log.includes(CODE), log);
     assert.ok(!log.includes('13812345678') && !log.includes(UK), log);
