@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 
 import { createAliyunSmsConnector, createTencentSmsConnector } from '../index.js';
 import { aliyunConfig, settle, tencentConfig } from './support/configs.mjs';
+import { captureStderr, jsonLines } from './support/stderr.mjs';
 import { ALIYUN_DEFAULTS, TENCENT_DEFAULTS, startAliyunSimulator, startTencentSimulator } from './simulator/index.mjs';
 
 const run = promisify(execFile);
@@ -129,33 +130,19 @@ for (const [name, p] of Object.entries(providers)) {
     });
 
     it('one line per sendMessage, whatever the outcome, in one process', async () => {
-      const written = [];
-      const write = process.stderr.write;
-      process.stderr.write = (chunk, ...rest) => {
-        written.push(String(chunk));
-        return typeof rest.at(-1) === 'function' ? (rest.at(-1)(), true) : true;
-      };
-      const saved = process.env.LOGTO_SMS_LOG;
-      delete process.env.LOGTO_SMS_LOG;
-      try {
-        const connector = await p.create({ getConfig: async () => p.config(simulator, { accessKeySecret: MARKER }) });
-        simulator.reset();
-        simulator.script(p.throttle);
-        const inputs = [data, data, { ...data, to: 'not a number' }, { ...data, payload: {} }, { ...data, type: 'BindMfa' }];
-        const results = await Promise.all(inputs.map((input) => settle(connector.sendMessage(input))));
-        assert.deepEqual(
-          results.map((r) => (r.error ? r.error.code : 'sent')).sort(),
-          ['invalid_request_parameters', 'invalid_request_parameters', 'rate_limit_exceeded', 'sent', 'sent']
-        );
-        const lines = written.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line));
-        assert.equal(lines.length, inputs.length);
-        assert.deepEqual(lines.map((line) => line.outcome).sort(), ['invalid_request_parameters', 'invalid_request_parameters', 'rate_limit_exceeded', 'sent', 'sent']);
-        assertClean(written.join(''));
-      } finally {
-        process.stderr.write = write;
-        if (saved === undefined) delete process.env.LOGTO_SMS_LOG;
-        else process.env.LOGTO_SMS_LOG = saved;
-      }
+      const connector = await p.create({ getConfig: async () => p.config(simulator, { accessKeySecret: MARKER }) });
+      simulator.reset();
+      simulator.script(p.throttle);
+      const inputs = [data, data, { ...data, to: 'not a number' }, { ...data, payload: {} }, { ...data, type: 'BindMfa' }];
+      const { value: results, text } = await captureStderr(() => Promise.all(inputs.map((input) => settle(connector.sendMessage(input)))));
+      assert.deepEqual(
+        results.map((r) => (r.error ? r.error.code : 'sent')).sort(),
+        ['invalid_request_parameters', 'invalid_request_parameters', 'rate_limit_exceeded', 'sent', 'sent']
+      );
+      const lines = jsonLines(text);
+      assert.equal(lines.length, inputs.length);
+      assert.deepEqual(lines.map((line) => line.outcome).sort(), ['invalid_request_parameters', 'invalid_request_parameters', 'rate_limit_exceeded', 'sent', 'sent']);
+      assertClean(text);
     });
   });
 }

@@ -27,6 +27,8 @@ use crate::transport::{HttpRequest, HttpResponse};
 pub(crate) const PROVIDER: &str = "Tencent Cloud SMS";
 /// Signed byte-for-byte: the header sent must be exactly this.
 pub const CONTENT_TYPE: &str = "application/json; charset=utf-8";
+/// The SMS API version of every action this package calls.
+pub(crate) const VERSION: &str = "2021-01-11";
 pub(crate) const CLOCK_SKEW_CODE: &str = "AuthFailure.SignatureExpire";
 const ARREARS_CODE: &str = "UnauthorizedOperation.SerivceSuspendDueToArrears";
 /// The destination country is blocked for this SdkAppId.
@@ -195,8 +197,6 @@ pub fn build_request(
   config: &TencentConfig,
   message: &Message<'_>,
 ) -> Result<HttpRequest, ConnectorError> {
-  header_safe("accessKeyId", &config.common.access_key_id)?;
-  header_safe("region", &config.region)?;
   let body = serde_json::to_vec(&SendSmsBody {
     sms_sdk_app_id: &config.sdk_app_id,
     sign_name: &config.common.sign_name,
@@ -210,6 +210,20 @@ pub fn build_request(
       format!("The request body could not be built: {e}"),
     )
   })?;
+  signed_request(config, "SendSms", body, message.timestamp)
+}
+
+/// The API 3.0 request for `action` (version 2021-01-11) with `body` at Unix
+/// time `timestamp`: TC3-signed with the account's kept signing key, the
+/// X-TC-* headers. Shared by `SendSms` and the read-only queries (`query`).
+pub(crate) fn signed_request(
+  config: &TencentConfig,
+  action: &str,
+  body: Vec<u8>,
+  timestamp: i64,
+) -> Result<HttpRequest, ConnectorError> {
+  header_safe("accessKeyId", &config.common.access_key_id)?;
+  header_safe("region", &config.region)?;
   let host = host_header(&config.common.endpoint);
   let signed = config
     .signing_keys
@@ -221,7 +235,7 @@ pub fn build_request(
       content_type: CONTENT_TYPE,
       canonical_uri: config.common.endpoint.path(),
       payload: &body,
-      timestamp: message.timestamp,
+      timestamp,
     })
     .ok_or_else(|| {
       ConnectorError::new(
@@ -234,9 +248,9 @@ pub fn build_request(
     headers: vec![
       ("authorization".into(), signed.authorization),
       ("content-type".into(), CONTENT_TYPE.into()),
-      ("x-tc-action".into(), "SendSms".into()),
-      ("x-tc-version".into(), "2021-01-11".into()),
-      ("x-tc-timestamp".into(), message.timestamp.to_string()),
+      ("x-tc-action".into(), action.into()),
+      ("x-tc-version".into(), VERSION.into()),
+      ("x-tc-timestamp".into(), timestamp.to_string()),
       ("x-tc-region".into(), config.region.clone()),
     ],
     body,

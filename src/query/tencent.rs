@@ -18,62 +18,28 @@
 //! Field names and types were read off Tencent's own SDK models
 //! (`tencentcloud-sdk-go`, `sms/v20210111/models.go`).
 
-use secrecy::ExposeSecret;
 use serde_json::{json, Value};
 
 use crate::config::tencent::TencentConfig;
-use crate::error::{ConnectorError, ErrorCode};
-use crate::provider::tencent::{self as send, header_safe, host_header, CONTENT_TYPE};
+use crate::error::ConnectorError;
+use crate::provider::tencent::{self as send, signed_request};
 use crate::provider::{envelope, invalid_shape, str_field};
-use crate::sign::tencent_tc3::{self, Tc3Input};
 use crate::transport::{HttpRequest, HttpResponse};
 
-const VERSION: &str = "2021-01-11";
 /// Receipts per pull: the API's maximum.
 pub const PULL_LIMIT: u32 = 100;
 /// Template ids per `DescribeSmsTemplateList`: the API's maximum.
 pub const TEMPLATE_IDS_PER_CALL: usize = 100;
 
-/// A signed request for `action` with `body` at Unix time `timestamp`.
+/// A signed request for `action` with `body` at Unix time `timestamp`: the
+/// same signing and headers as `SendSms`.
 pub fn request(
   config: &TencentConfig,
   action: &str,
   body: &Value,
   timestamp: i64,
 ) -> Result<HttpRequest, ConnectorError> {
-  header_safe("accessKeyId", &config.common.access_key_id)?;
-  header_safe("region", &config.region)?;
-  let payload = body.to_string().into_bytes();
-  let host = host_header(&config.common.endpoint);
-  let signed = tencent_tc3::sign(&Tc3Input {
-    secret_id: &config.common.access_key_id,
-    secret_key: config.common.access_key_secret.expose_secret(),
-    service: "sms",
-    host: &host,
-    content_type: CONTENT_TYPE,
-    canonical_uri: config.common.endpoint.path(),
-    payload: &payload,
-    timestamp,
-  })
-  .ok_or_else(|| {
-    ConnectorError::new(
-      ErrorCode::General,
-      "The host clock is outside the range a request can be signed for.",
-    )
-  })?;
-  Ok(HttpRequest {
-    url: config.common.endpoint.clone(),
-    headers: vec![
-      ("authorization".into(), signed.authorization),
-      ("content-type".into(), CONTENT_TYPE.into()),
-      ("x-tc-action".into(), action.into()),
-      ("x-tc-version".into(), VERSION.into()),
-      ("x-tc-timestamp".into(), timestamp.to_string()),
-      ("x-tc-region".into(), config.region.clone()),
-    ],
-    body: payload,
-    timeout: config.common.timeout,
-  })
+  signed_request(config, action, body.to_string().into_bytes(), timestamp)
 }
 
 /// `DescribeSmsTemplateList` for `ids` (or, with none, the first template of
@@ -156,7 +122,9 @@ pub fn key_verdict(code: &str) -> KeyVerdict {
 #[cfg(test)]
 mod tests {
   use super::*;
+  use crate::provider::tencent::CONTENT_TYPE;
   use crate::provider::test_support::answer;
+  use crate::sign::tencent_tc3::{self, Tc3Input};
 
   fn config() -> TencentConfig {
     let templates: Vec<Value> = ["Register", "SignIn", "ForgotPassword", "Generic"]
