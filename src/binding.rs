@@ -15,8 +15,8 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use crate::config::{self, aliyun, tencent};
+use crate::direct::{self, Direct};
 use crate::outcome::{guard_json, Outcome};
-use crate::provider::{self, ProviderType};
 use crate::router;
 use crate::send::{self, Finished};
 use crate::sign::{aliyun_rpc, tencent_tc3};
@@ -51,13 +51,13 @@ fn size_the_runtime() {
 /// The Aliyun config guard: `{"success":true,"data":…}` or `{"success":false,"issues":[…]}`.
 #[napi(catch_unwind)]
 pub fn aliyun_parse_config(config_json: String) -> String {
-  guard_json(&config::read_json(&config_json).and_then(|v| aliyun::parse(&v)))
+  guard_json(&config::read_json(&config_json).and_then(|v| direct::parse(&v, aliyun::parse)))
 }
 
 /// The Tencent config guard, same shape as `aliyunParseConfig`.
 #[napi(catch_unwind)]
 pub fn tencent_parse_config(config_json: String) -> String {
-  guard_json(&config::read_json(&config_json).and_then(|v| tencent::parse(&v)))
+  guard_json(&config::read_json(&config_json).and_then(|v| direct::parse(&v, tencent::parse)))
 }
 
 /// A send's result: exactly one of `answer` and `failure`, and the log line.
@@ -93,22 +93,22 @@ impl From<Finished> for SendResult {
 /// failure (it is in `failure`).
 #[napi]
 pub async fn aliyun_send(config_json: String, data_json: String) -> Result<SendResult> {
-  Ok(direct(&provider::aliyun::TYPE, config_json, data_json).await)
+  Ok(send_direct(&direct::ALIYUN, config_json, data_json).await)
 }
 
 /// Sends one verification code through Tencent Cloud; same result.
 #[napi]
 pub async fn tencent_send(config_json: String, data_json: String) -> Result<SendResult> {
-  Ok(direct(&provider::tencent::TYPE, config_json, data_json).await)
+  Ok(send_direct(&direct::TENCENT, config_json, data_json).await)
 }
 
-/// One send through a direct connector of `provider`'s type.
-async fn direct(
-  provider: &'static ProviderType,
+/// One send through a direct connector.
+async fn send_direct(
+  direct: &'static Direct,
   config_json: String,
   data_json: String,
 ) -> SendResult {
-  isolate(async move { send::send_direct(provider, &config_json, &data_json).await }).await
+  isolate(async move { send::send_direct(direct, &config_json, &data_json).await }).await
 }
 
 /// The routing connector's guard, same shape as `aliyunParseConfig`.

@@ -6,6 +6,7 @@
 pub mod binding;
 pub mod calling_code;
 pub mod config;
+pub mod direct;
 pub mod error;
 pub mod limits;
 pub mod outcome;

@@ -6,6 +6,7 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 
 use crate::config::{aliyun, tencent};
+use crate::direct;
 use crate::phone;
 use crate::provider;
 use crate::send;
@@ -121,7 +122,7 @@ proptest! {
         item.insert("templateCode".into(), field_value);
       }
     }
-    for result in [aliyun::parse(&config).map(|_| ()), tencent::parse(&config).map(|_| ())] {
+    for result in [direct::parse(&config, aliyun::parse).map(|_| ()), direct::parse(&config, tencent::parse).map(|_| ())] {
       if let Err(issues) = result {
         prop_assert!(!issues.is_empty(), "{config}");
       }
@@ -130,7 +131,7 @@ proptest! {
 
   #[test]
   fn config_guards_never_panic_and_issues_have_paths(value in any_json()) {
-    for result in [aliyun::parse(&value).map(|p| p.output), tencent::parse(&value).map(|p| p.output)] {
+    for result in [direct::parse(&value, aliyun::parse).map(|p| p.output), direct::parse(&value, tencent::parse).map(|p| p.output)] {
       match result {
         Ok(output) => prop_assert!(output.is_object()),
         Err(issues) => {

@@ -9,13 +9,13 @@ use std::time::Instant;
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use crate::config;
 use crate::config::shared::Common;
+use crate::direct::{Direct, DirectConfig};
 use crate::error::{ConnectorError, ErrorCode};
 use crate::limits;
 use crate::outcome::Outcome;
 use crate::phone;
-use crate::provider::{Account, Checked, ProviderType};
+use crate::provider::{Account, Checked};
 use crate::refusal::{Failure, Stage};
 use crate::send_log::{Receipt, SendLog};
 use crate::template;
@@ -94,17 +94,6 @@ pub fn check_recipient_and_code(data: &SendData) -> Result<(&str, &str), Connect
   Ok((to, code))
 }
 
-fn read_config(json: &str, provider: &ProviderType) -> Result<Arc<Box<dyn Account>>, Outcome> {
-  provider
-    .configs
-    .get_or_parse(json, |text| {
-      config::read_json(text)
-        .and_then(|value| (provider.parse)(&value))
-        .map(|parsed| parsed.config)
-    })
-    .map_err(Outcome::InvalidConfig)
-}
-
 /// A send's outcome and the one log line that tells of it.
 pub struct Finished {
   pub outcome: Outcome,
@@ -125,16 +114,16 @@ struct Trace {
 
 /// Sends through one provider account, the direct connector of its type, and
 /// reports it.
-pub async fn send_direct(provider: &ProviderType, config_json: &str, data_json: &str) -> Finished {
+pub async fn send_direct(direct: &Direct, config_json: &str, data_json: &str) -> Finished {
   let started = Instant::now();
   let data = read_data(data_json);
   let mut trace = Trace::default();
-  let outcome = direct_flow(provider, config_json, &data, &mut trace).await;
+  let outcome = direct_flow(direct, config_json, &data, &mut trace).await;
   // A send that ended before its recipient was read by the account's own
   // mainland rule (a config that fails the guard) still tells the country.
   let e164_digits = trace.e164_digits.or_else(|| recipient_for_log(&data));
   let log = SendLog {
-    provider: Some(provider.name),
+    provider: Some(direct.provider.name),
     account: None,
     usage_type: data.as_ref().map_or("", |d| d.message_type.as_str()),
     e164_digits: e164_digits.as_deref(),
@@ -162,15 +151,16 @@ pub fn elapsed_ms(started: Instant) -> u64 {
 }
 
 async fn direct_flow(
-  provider: &ProviderType,
+  direct: &Direct,
   config_json: &str,
   data: &Result<SendData, ConnectorError>,
   trace: &mut Trace,
 ) -> Outcome {
-  let account = match read_config(config_json, provider) {
-    Ok(account) => account,
-    Err(outcome) => return outcome,
+  let config: Arc<DirectConfig> = match direct.config(config_json) {
+    Ok(config) => config,
+    Err(issues) => return Outcome::InvalidConfig(issues),
   };
+  let account: &dyn Account = config.account.as_ref();
   let data = match data {
     Ok(data) => data,
     Err(error) => return error.clone().into(),
@@ -186,17 +176,17 @@ async fn direct_flow(
   // Everything that can refuse without the provider comes before the limits
   // count the send (CONTRACT §9): the request is built (an international-site
   // template without `message` fails here) and only then counted.
-  let request = match prepare(account.as_ref().as_ref(), &message) {
+  let request = match prepare(account, &message) {
     Ok(request) => request,
     Err(failure) => return failure.error.into(),
   };
-  if let Some(limits) = &common.limits {
+  if let Some(limits) = &config.limits {
     match limits::check_and_count(limits, &e164, data.ip.as_deref()).await {
       Ok(admitted) => trace.limit = admitted.would_refuse,
       Err(error) => return error.into(),
     }
   }
-  let attempt = deliver(account.as_ref().as_ref(), request).await;
+  let attempt = deliver(account, request).await;
   trace.receipt = attempt.receipt;
   match attempt.result {
     Ok(answer) => Outcome::Sent(answer),

@@ -1,5 +1,6 @@
 //! Pieces both providers' configs share: templates, `endpoint`, `timeoutMs`,
-//! `strictPhoneRegionNumberCheck`, `limits`.
+//! `strictPhoneRegionNumberCheck`. (`limits` is not a provider key: the
+//! direct connectors' config joins it in `crate::direct`.)
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -9,7 +10,6 @@ use secrecy::SecretString;
 use serde_json::{Map, Value};
 
 use super::{at, js_type, keep_if_present, Ctx, Issue, PathSeg, Reported};
-use crate::limits::{self, Limits};
 use crate::template::{Template, TemplateCode};
 
 /// The keys both providers share, validated.
@@ -22,8 +22,6 @@ pub struct Common {
   pub strict_phone_region_number_check: bool,
   pub endpoint: Url,
   pub timeout: Duration,
-  /// The send limits (CONTRACT §9); `None`: none.
-  pub limits: Option<Limits>,
 }
 
 /// What differs between the providers' guards. `N` is the number of string
@@ -65,7 +63,6 @@ pub fn parse<const N: usize>(
   );
   let endpoint = endpoint(&mut ctx, map.get("endpoint"));
   let timeout = timeout_ms(&mut ctx, map.get("timeoutMs"));
-  let limits = limits::config::parse(&mut ctx, map.get("limits"), &key("limits"));
 
   let (
     Some(access_key_id),
@@ -75,7 +72,6 @@ pub fn parse<const N: usize>(
     Ok(strict),
     Ok(endpoint),
     Ok(timeout),
-    Ok(limits),
   ) = (
     access_key_id,
     access_key_secret,
@@ -84,7 +80,6 @@ pub fn parse<const N: usize>(
     strict,
     endpoint,
     timeout,
-    limits,
   )
   else {
     return Err(ctx.issues);
@@ -124,17 +119,6 @@ pub fn parse<const N: usize>(
   for optional in ["strictPhoneRegionNumberCheck", "endpoint", "timeoutMs"] {
     keep_if_present(&mut out, map, optional);
   }
-  // The validated limits (their unknown keys dropped), or the `null`/`""` given.
-  let limits = match limits {
-    Some((limits, limits_out)) => {
-      out.insert("limits".into(), limits_out);
-      Some(limits)
-    }
-    None => {
-      keep_if_present(&mut out, map, "limits");
-      None
-    }
-  };
   let common = Common {
     access_key_id,
     access_key_secret: SecretString::from(access_key_secret),
@@ -143,7 +127,6 @@ pub fn parse<const N: usize>(
     strict_phone_region_number_check: strict.unwrap_or(false),
     endpoint,
     timeout: timeout.unwrap_or(Duration::from_millis(DEFAULT_TIMEOUT_MS)),
-    limits,
   };
   Ok((common, own, Value::Object(out)))
 }

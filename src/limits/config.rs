@@ -27,7 +27,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::redis_url::{self, RedisSpec};
-use crate::config::{added, at, js_type, Ctx, PathSeg, Reported};
+use crate::config::{added, at, js_type, keep_if_present, Ctx, PathSeg, Reported};
 
 pub const MAX_SENDS: f64 = 1e9;
 /// 31 days.
@@ -111,6 +111,26 @@ impl RedisTarget {
     match self {
       RedisTarget::Url { spec, .. } => spec.shown.clone(),
       RedisTarget::Env(name) => format!("env:{name}"),
+    }
+  }
+}
+
+/// Puts the guard's verdict on a config's `limits` into that config's guard
+/// output: the validated limits (unknown keys dropped), or the `null`/`""`
+/// given when unset. Returns the limits.
+pub fn output(
+  parsed: Option<(Limits, Value)>,
+  input: &Map<String, Value>,
+  out: &mut Map<String, Value>,
+) -> Option<Limits> {
+  match parsed {
+    Some((limits, limits_out)) => {
+      out.insert("limits".into(), limits_out);
+      Some(limits)
+    }
+    None => {
+      keep_if_present(out, input, "limits");
+      None
     }
   }
 }

@@ -13,7 +13,6 @@ use super::{
   provider_error, scope_in, str_field, Account, Checked, ProviderType, Rule, Scope,
 };
 use crate::config::aliyun::{self as aliyun_config, AliyunConfig, Site};
-use crate::config::cache::ConfigCache;
 use crate::config::shared::Common;
 use crate::error::{ConnectorError, ErrorCode};
 use crate::send_log::Receipt;
@@ -23,13 +22,10 @@ use crate::transport::{HttpRequest, HttpResponse};
 
 pub(crate) const PROVIDER: &str = "Aliyun SMS";
 
-static CONFIGS: ConfigCache<Box<dyn Account>> = ConfigCache::new();
-
 /// Aliyun SMS accounts of both sites (the site decides the API).
 pub static TYPE: ProviderType = ProviderType {
   name: "aliyun",
   parse: |value| boxed(aliyun_config::parse(value)),
-  configs: &CONFIGS,
 };
 
 impl Account for AliyunConfig {

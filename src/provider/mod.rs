@@ -16,7 +16,6 @@ use std::fmt;
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use crate::config::cache::ConfigCache;
 use crate::config::shared::Common;
 use crate::config::{Issue, Parsed};
 use crate::error::{ConnectorError, ErrorCode};
@@ -60,16 +59,12 @@ pub trait Account: Send + Sync + fmt::Debug {
 /// A parsed account, as the guards hand it to the send paths.
 pub type ParseAccount = fn(&Value) -> Result<Parsed<Box<dyn Account>>, Vec<Issue>>;
 
-/// A kind of provider: its name, its guard, and what `refusal` needs to know
-/// of its codes.
+/// A kind of provider: its name and its guard.
 pub struct ProviderType {
   /// As configs (the router's `type`) and the send log (`provider`) name it.
   pub name: &'static str,
   /// The provider's own config guard.
   pub parse: ParseAccount,
-  /// The last config the direct connector read (Logto passes the same one to
-  /// every send).
-  pub configs: &'static ConfigCache<Box<dyn Account>>,
 }
 
 impl fmt::Debug for ProviderType {

@@ -14,7 +14,6 @@ use super::{
   boxed, classify, clock_skew_description, envelope, id_field, invalid_shape, provider_error,
   scope_in, str_field, Account, Checked, ProviderType, Rule, Scope,
 };
-use crate::config::cache::ConfigCache;
 use crate::config::shared::Common;
 use crate::config::tencent::{self as tencent_config, TencentConfig};
 use crate::error::{ConnectorError, ErrorCode};
@@ -34,13 +33,10 @@ const ARREARS_CODE: &str = "UnauthorizedOperation.SerivceSuspendDueToArrears";
 /// The destination country is blocked for this SdkAppId.
 const COUNTRY_BLOCKED_CODE: &str = "LimitExceeded.AppCountryOrRegionInBlacklist";
 
-static CONFIGS: ConfigCache<Box<dyn Account>> = ConfigCache::new();
-
 /// Tencent Cloud SMS accounts (China and international sites alike).
 pub static TYPE: ProviderType = ProviderType {
   name: "tencent",
   parse: |value| boxed(tencent_config::parse(value)),
-  configs: &CONFIGS,
 };
 
 impl Account for TencentConfig {
@@ -462,7 +458,6 @@ mod tests {
         strict_phone_region_number_check: false,
         endpoint,
         timeout: std::time::Duration::from_secs(10),
-        limits: None,
       },
       sdk_app_id: "1400006666".into(),
       region: "ap-guangzhou".into(),

@@ -18,6 +18,7 @@ use super::{call, clock, int_of, provider_code, text_of, Called};
 use crate::config::aliyun::{AliyunConfig, Site};
 use crate::config::tencent::TencentConfig;
 use crate::config::{self, Issue, PathSeg};
+use crate::direct;
 use crate::error::ErrorCode;
 use crate::router;
 use crate::template::{Template, TemplateCode};
@@ -85,11 +86,11 @@ fn invalid_config(issues: &[Issue], value: &Value, ids: &[&str]) -> Vec<Check> {
 }
 
 async fn aliyun(value: &Value) -> Vec<Check> {
-  match config::aliyun::parse(value) {
+  match direct::parse(value, config::aliyun::parse) {
     Ok(parsed) => {
       let mut checks = vec![config_pass()];
-      checks.extend(aliyun_account(&parsed.config).await);
-      checks.extend(store::check(parsed.config.common.limits.as_ref()).await);
+      checks.extend(aliyun_account(&parsed.config.account).await);
+      checks.extend(store::check(parsed.config.limits.as_ref()).await);
       checks
     }
     Err(issues) => invalid_config(&issues, value, &["credentials", "clock", "sign"]),
@@ -97,11 +98,11 @@ async fn aliyun(value: &Value) -> Vec<Check> {
 }
 
 async fn tencent(value: &Value) -> Vec<Check> {
-  match config::tencent::parse(value) {
+  match direct::parse(value, config::tencent::parse) {
     Ok(parsed) => {
       let mut checks = vec![config_pass()];
-      checks.extend(tencent_account(&parsed.config).await);
-      checks.extend(store::check(parsed.config.common.limits.as_ref()).await);
+      checks.extend(tencent_account(&parsed.config.account).await);
+      checks.extend(store::check(parsed.config.limits.as_ref()).await);
       checks
     }
     Err(issues) => invalid_config(&issues, value, &["credentials", "clock", "sign"]),

@@ -111,17 +111,7 @@ pub fn parse(value: &Value) -> Result<Parsed<RouterConfig>, Vec<Issue>> {
   if let Some(failover_out) = failover_out {
     out.insert("failover".into(), failover_out);
   }
-  // The validated limits (their unknown keys dropped), or the `null`/`""` given.
-  let limits = match limits {
-    Some((limits, limits_out)) => {
-      out.insert("limits".into(), limits_out);
-      Some(limits)
-    }
-    None => {
-      keep_if_present(&mut out, map, "limits");
-      None
-    }
-  };
+  let limits = limits::config::output(limits, map, &mut out);
   Ok(Parsed {
     config: RouterConfig {
       accounts: router_accounts,
