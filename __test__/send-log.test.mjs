@@ -56,6 +56,17 @@ for (const [name, p] of Object.entries(providers)) {
       return { result: JSON.parse(stdout), stderr };
     };
 
+    it('a process that exits in the turn its last send settled still writes every line', async () => {
+      simulator.reset();
+      // The child calls process.exit(0) right after its third send settles.
+      const { result, stderr } = await sendInChild({}, {}, 3);
+      assert.ok(result.value, result.description);
+      const lines = logLines(stderr);
+      assert.equal(lines.length, 3, stderr);
+      assert.ok(lines.every((line) => line.outcome === 'sent'));
+      assert.equal(simulator.requests.length, 3);
+    });
+
     it('a success writes exactly one line with the ids, the masked recipient, and nothing secret', async () => {
       simulator.reset();
       const { result, stderr } = await sendInChild();

@@ -11,7 +11,10 @@ export function runJson(script, args = [], { input, timeoutMs = 180_000 } = {}) 
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
+    // Only the end is kept, for an error message: a worker's stderr carries a
+    // log line per send, and piling them up would spend this process's CPU
+    // on the cores the measured worker uses.
+    child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-16_384)));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('close', (code, signal) => {

@@ -17,3 +17,6 @@ let outcome;
 for (let i = 0; i < Number(times); i += 1) outcome = await settle(connector.sendMessage(data));
 const { value, error } = outcome;
 console.log(JSON.stringify({ value, code: error?.code, description: error?.data?.errorDescription, data: error?.data }));
+// Exit in the same turn as the last send settled: its log line is still in
+// the glue's buffer (js/send-log.js) and must come out on 'exit'.
+process.exit(0);
