@@ -20,14 +20,16 @@ const METRICS = [
   ['maxRssMb', 'peak RSS', 'MB', false],
 ];
 
+// The goals of the performance work (throughput, p99, CPU and the ceiling
+// raised to what the team holds the package to); the rest as before.
 const TARGETS = [
-  { what: `throughput (c=${TARGET_C})`, key: 'sendsPerSec', op: '>=', goal: 6 },
-  { what: `p99 latency (c=${TARGET_C})`, key: 'p99', op: '<=', goal: 1 / 5 },
+  { what: `throughput (c=${TARGET_C})`, key: 'sendsPerSec', op: '>=', goal: 10 },
+  { what: `p99 latency (c=${TARGET_C})`, key: 'p99', op: '<=', goal: 1 / 8 },
   { what: `event-loop delay p99 (c=${TARGET_C})`, key: 'eldP99', op: '<=', goal: 1 / 5 },
-  { what: `CPU per send (c=${TARGET_C})`, key: 'cpuUsPerSend', op: '<=', goal: 1 / 5 },
+  { what: `CPU per send (c=${TARGET_C})`, key: 'cpuUsPerSend', op: '<=', goal: 1 / 10 },
   { what: 'import + createConnector', key: 'import', op: '<=', goal: 1 / 20 },
   { what: `peak RSS (c=${TARGET_C})`, key: 'maxRssMb', op: '<=', goal: 0.7 },
-  { what: `throughput vs ceiling (c=${TARGET_C})`, key: 'ceiling', op: '>=', goal: 0.85 },
+  { what: `throughput vs ceiling (c=${TARGET_C})`, key: 'ceiling', op: '>=', goal: 0.9 },
 ];
 
 const fmt = (v) => {
