@@ -12,7 +12,8 @@
 // One buffer per process, shared by every copy of this module (each connector
 // folder bundles its own): one 'exit' listener, and the lines of all folders
 // in the order their sends finished.
-const SHARED = Symbol.for('logto-sms-native.send-log');
+// Versioned: a folder of another release in the same process keeps its own.
+const SHARED = Symbol.for('logto-sms-native.send-log.v1');
 const buffer = (globalThis[SHARED] ??= (() => {
   const state = { pending: '', scheduled: false, flush: undefined };
   state.flush = () => {

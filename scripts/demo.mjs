@@ -29,6 +29,10 @@ const routeFor = (routes, digits) => {
 
 /** Runs `send` and returns the send log line it wrote (stderr), kept off the screen. */
 const withLogLine = async (send) => {
+  // The glue writes a turn's log lines when the turn ends (js/send-log.js):
+  // earlier sends' lines go out first, and this send's before it is read.
+  const turnEnd = () => new Promise((resolve) => setImmediate(resolve));
+  await turnEnd();
   const write = process.stderr.write;
   const saved = process.env.LOGTO_SMS_LOG;
   const lines = [];
@@ -38,7 +42,9 @@ const withLogLine = async (send) => {
     return typeof rest.at(-1) === 'function' ? (rest.at(-1)(), true) : true;
   };
   try {
-    return { result: await send(), line: JSON.parse(lines.join('').trim().split('\n').at(-1)) };
+    const result = await send();
+    await turnEnd();
+    return { result, line: JSON.parse(lines.join('').trim().split('\n').at(-1)) };
   } finally {
     process.stderr.write = write;
     if (saved === undefined) delete process.env.LOGTO_SMS_LOG;
