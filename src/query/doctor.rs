@@ -19,7 +19,7 @@ use crate::config::aliyun::{AliyunConfig, Site};
 use crate::config::tencent::TencentConfig;
 use crate::config::{self, Issue, PathSeg};
 use crate::direct;
-use crate::error::ErrorCode;
+use crate::error::{ConnectorError, ErrorCode};
 use crate::router;
 use crate::template::{Template, TemplateCode};
 
@@ -479,37 +479,76 @@ fn variable_problem(
   }
 }
 
+/// How one provider's template query is named in a check.
+struct TemplateQuery {
+  provider: &'static str,
+  action: &'static str,
+  key_verdict: fn(&str) -> KeyVerdict,
+  /// The provider's own answer for a template it does not have.
+  not_found: &'static str,
+  fix: &'static str,
+}
+
+/// The check of a template whose query failed: the key may not make it
+/// (warn), no answer or a server error (warn, try again), else the provider
+/// refused the template (fail).
+fn failed_template_query(
+  id: &str,
+  query: &TemplateQuery,
+  code: &str,
+  called: &Called,
+  error: &ConnectorError,
+) -> Check {
+  let provider = provider_code(error);
+  if provider.is_some_and(|c| (query.key_verdict)(c) == KeyVerdict::CannotQuery) {
+    return Check::warn(
+      id,
+      format!(
+        "cannot verify template {code}: the key may not call {}",
+        query.action
+      ),
+      fix_cannot_query(query.provider),
+    );
+  }
+  if provider.is_none() || called.status.is_some_and(|s| s >= 500) {
+    return Check::warn(
+      id,
+      format!(
+        "template {code} could not be checked: {}",
+        error.description().unwrap_or("")
+      ),
+      FIX_RETRY,
+    );
+  }
+  Check::fail(
+    id,
+    format!(
+      "template {code} {}: {}: {}",
+      query.not_found,
+      provider.unwrap_or(""),
+      error.description().unwrap_or("")
+    ),
+    query.fix,
+  )
+}
+
 fn aliyun_template_check(id: &str, code: &str, called: &Called, sign_name: &str) -> Check {
   let body = match &called.result {
     Ok(body) => body,
     Err(error) => {
-      let provider = provider_code(error);
-      if provider.is_some_and(|c| aliyun_query::key_verdict(c) == KeyVerdict::CannotQuery) {
-        return Check::warn(
-          id,
-          format!("cannot verify template {code}: the key may not call GetSmsTemplate"),
-          fix_cannot_query("aliyun"),
-        );
-      }
-      if provider.is_none() || called.status.is_some_and(|s| s >= 500) {
-        return Check::warn(
-          id,
-          format!(
-            "template {code} could not be checked: {}",
-            error.description().unwrap_or("")
-          ),
-          FIX_RETRY,
-        );
-      }
-      return Check::fail(
+      return failed_template_query(
         id,
-        format!(
-          "template {code} was not found: {}: {}",
-          provider.unwrap_or(""),
-          error.description().unwrap_or("")
-        ),
-        FIX_TEMPLATE_ALIYUN,
-      );
+        &TemplateQuery {
+          provider: "aliyun",
+          action: "GetSmsTemplate",
+          key_verdict: aliyun_query::key_verdict,
+          not_found: "was not found",
+          fix: FIX_TEMPLATE_ALIYUN,
+        },
+        code,
+        called,
+        error,
+      )
     }
   };
   let mut problems: Vec<String> = Vec::new();
@@ -769,33 +808,19 @@ fn tencent_template_check(id: &str, number: u64, flag: u8, called: &Called) -> C
   let response = match &called.result {
     Ok(response) => response,
     Err(error) => {
-      let provider = provider_code(error);
-      if provider.is_some_and(|c| tencent_query::key_verdict(c) == KeyVerdict::CannotQuery) {
-        return Check::warn(
-          id,
-          format!("cannot verify template {number}: the key may not call DescribeSmsTemplateList"),
-          fix_cannot_query("tencent"),
-        );
-      }
-      if provider.is_none() || called.status.is_some_and(|s| s >= 500) {
-        return Check::warn(
-          id,
-          format!(
-            "template {number} could not be checked: {}",
-            error.description().unwrap_or("")
-          ),
-          FIX_RETRY,
-        );
-      }
-      return Check::fail(
+      return failed_template_query(
         id,
-        format!(
-          "template {number} could not be found: {}: {}",
-          provider.unwrap_or(""),
-          error.description().unwrap_or("")
-        ),
-        FIX_TEMPLATE_TENCENT,
-      );
+        &TemplateQuery {
+          provider: "tencent",
+          action: "DescribeSmsTemplateList",
+          key_verdict: tencent_query::key_verdict,
+          not_found: "could not be found",
+          fix: FIX_TEMPLATE_TENCENT,
+        },
+        &number.to_string(),
+        called,
+        error,
+      )
     }
   };
   let found = response
