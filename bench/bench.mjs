@@ -11,7 +11,7 @@
 //  5. the Markdown report, on stdout and in bench/RESULTS.md.
 //
 // Options: --rounds N (default 3), --quick (1 round, smaller bursts).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -19,7 +19,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 
-import { runJson } from './child.mjs';
+import { runJson, startResponder } from './child.mjs';
 import { checkEquivalence } from './equivalence.mjs';
 import { BENCH_ADDON, PROVIDERS, ROOT, benchBinding, benchConfig, loadImpl, officialPackage, oursEntry } from './impls.mjs';
 import { CONCURRENCIES, ROUTER_CONCURRENCIES, renderReport } from './report.mjs';
@@ -85,11 +85,7 @@ if (unexpected.length > 0) {
 }
 
 // ---- 2. responder and capture ----------------------------------------------------
-const responder = spawn(process.execPath, [path.join(BENCH, 'responder.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
-const port = await new Promise((resolve, reject) => {
-  responder.once('error', reject);
-  responder.stdout.once('data', (chunk) => resolve(JSON.parse(String(chunk).split('\n')[0]).port));
-});
+const { child: responder, port } = await startResponder();
 process.on('exit', () => responder.kill());
 const endpoints = { aliyun: `http://127.0.0.1:${port}/`, tencent: `http://127.0.0.1:${port}` };
 const configs = Object.fromEntries(await Promise.all(PROVIDERS.map(async (p) => [p, await benchConfig(p, endpoints[p])])));

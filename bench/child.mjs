@@ -2,6 +2,8 @@
 // prints as its last stdout line. Each measurement gets its own process so that
 // one implementation's heap, JIT state, sockets and threads never touch another's.
 import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export function runJson(script, args = [], { input, timeoutMs = 180_000 } = {}) {
   return new Promise((resolve, reject) => {
@@ -32,3 +34,15 @@ export function runJson(script, args = [], { input, timeoutMs = 180_000 } = {}) 
     });
   });
 }
+
+/**
+ * Starts the canned loopback responder (bench/responder.mjs) in its own
+ * process; resolves to { child, port } once it listens.
+ */
+export const startResponder = () =>
+  new Promise((resolve, reject) => {
+    const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'responder.mjs');
+    const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child.once('error', reject);
+    child.stdout.once('data', (chunk) => resolve({ child, port: JSON.parse(String(chunk).split('\n')[0]).port }));
+  });

@@ -17,30 +17,20 @@
 // also timed alone in Rust: `npm run bench:cost` (benches/cost.rs).
 //
 // Options: --n N timed sends per scenario and round (default 2000), --rounds R (default 3).
-import { spawn } from 'node:child_process';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { createTencentSmsConnector } from '../index.js';
 import { clusterMissing, redisCommand, redisMissing, startRedis, startRedisCluster } from '../__test__/support/redis.mjs';
 import { median, percentile } from './stats.mjs';
 import { benchConfig } from './impls.mjs';
+import { startResponder } from './child.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts } = parseArgs({ options: { n: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '3' } } });
 const N = Number(opts.n);
 const ROUNDS = Number(opts.rounds);
 const WARMUP = Math.max(200, N / 10);
 if (redisMissing) throw new Error(redisMissing);
-
-const startResponder = () =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bench', 'responder.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
-    child.stdout.once('data', (line) => resolve({ child, port: JSON.parse(String(line)).port }));
-    child.once('error', reject);
-  });
 
 const { child: responder, port } = await startResponder();
 const redis = await startRedis();

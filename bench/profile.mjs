@@ -8,12 +8,12 @@
 // `--entry` points at another folder's lib/index.js (a build with symbols,
 // say: the shipped binaries are stripped). Prints sends/s and CPU µs per send
 // on stdout; the log lines go to stderr, as in Logto (send it to /dev/null).
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
+import { startResponder } from './child.mjs';
 import { MESSAGE, benchConfig, oursEntry } from './impls.mjs';
 
 const { values } = parseArgs({
@@ -26,13 +26,8 @@ const { values } = parseArgs({
 });
 const n = Number(values.n);
 const concurrency = Number(values.concurrency);
-const responderPath = path.join(path.dirname(fileURLToPath(import.meta.url)), 'responder.mjs');
-const responder = spawn(process.execPath, [responderPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+const { child: responder, port } = await startResponder();
 try {
-  const port = await new Promise((resolve, reject) => {
-    responder.once('error', reject);
-    responder.stdout.once('data', (chunk) => resolve(JSON.parse(String(chunk).split('\n')[0]).port));
-  });
   const config = await benchConfig(values.provider, `http://127.0.0.1:${port}/`);
   const entry = values.entry ? path.resolve(values.entry) : oursEntry(values.provider);
   const { default: createConnector } = await import(pathToFileURL(entry).href);

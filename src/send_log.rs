@@ -158,12 +158,6 @@ fn push_json_string(out: &mut String, value: &str) {
 }
 
 /// `+86*********78`: the calling code, a star per hidden digit, the last two.
-pub fn mask(e164_digits: &str) -> String {
-  let mut out = String::with_capacity(e164_digits.len() + 1);
-  push_mask(&mut out, e164_digits);
-  out
-}
-
 fn push_mask(out: &mut String, e164_digits: &str) {
   let digits = e164_digits.strip_prefix('+').unwrap_or(e164_digits);
   let shown_head = calling_code(digits).map_or(0, str::len);
@@ -178,6 +172,12 @@ fn push_mask(out: &mut String, e164_digits: &str) {
 #[cfg(test)]
 mod tests {
   use super::*;
+
+  fn mask(e164_digits: &str) -> String {
+    let mut out = String::new();
+    push_mask(&mut out, e164_digits);
+    out
+  }
 
   #[test]
   fn masks_keep_the_calling_code_and_two_digits() {
