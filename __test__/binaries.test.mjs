@@ -170,7 +170,9 @@ describe('shipped binaries', () => {
       for (const needle of ['rawPost', 'raw_post']) assert.equal(bytes.indexOf(needle), -1, `${file} contains ${needle}`);
     }
     const loaded = createRequire(import.meta.url)(path.join(nativeDir, binaryName(platformTag())));
-    assert.equal(typeof loaded.aliyunSend, 'function');
+    assert.equal(typeof loaded.Sends, 'function');
+    assert.equal(typeof loaded.Sends.prototype.aliyun, 'function');
+    assert.equal(loaded.Sends.prototype.rawPost, undefined);
     assert.equal(loaded.rawPost, undefined);
   });
 

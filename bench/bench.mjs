@@ -117,7 +117,7 @@ const buildBenchAddon = () => {
   try {
     execFileSync('cargo', ['build', '--release', '--lib', '--features', 'bench', '--target-dir', targetDir], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     copyFileSync(path.join(targetDir, 'release', library), BENCH_ADDON);
-    return typeof benchBinding().rawPost === 'function';
+    return typeof benchBinding().Sends?.prototype.rawPost === 'function';
   } catch (error) {
     log(`the benchmark addon could not be built: ${error.message}`);
     return false;

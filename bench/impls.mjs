@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { platformTag } from '../js/native-tag.js';
+import { sendsOf } from '../js/sends.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const PROVIDERS = ['aliyun', 'tencent'];
@@ -62,13 +63,16 @@ export async function loadImpl(impl, provider, { endpoint, config, request }) {
   }
   if (impl === 'ceiling') {
     const native = benchBinding();
-    if (typeof native.rawPost !== 'function') {
-      throw new Error(`ceiling unavailable: ${BENCH_ADDON} has no rawPost export (it is built with the cargo feature \`bench\`)`);
+    if (typeof native.Sends?.prototype.rawPost !== 'function') {
+      throw new Error(`ceiling unavailable: ${BENCH_ADDON} has no Sends.rawPost (it is built with the cargo feature \`bench\`)`);
     }
+    // Started and reported like our sends (the same js/sends.js table and
+    // native callback), so the ceiling crosses N-API the way a send does.
+    const start = sendsOf(native);
     const body = Buffer.from(request.body, 'base64');
     const send = async () => {
-      const { status } = await native.rawPost(endpoint, request.headers, body, 10_000);
-      if (status !== 200) throw new Error(`rawPost: HTTP ${status}`);
+      const { answer, failure } = await start('rawPost', endpoint, request.headers, body, 10_000);
+      if (answer !== '200') throw new Error(`rawPost: ${failure ?? `HTTP ${answer}`}`);
     };
     return { send, close: async () => {} };
   }

@@ -5,13 +5,15 @@ import { defineSmsConnector } from './connector.js';
 import { ROUTER_CONFIG_SCHEMA } from './encode.js';
 import metadata from './metadata/router.js';
 import { native } from './native.js';
+import { sendsOf } from './sends.js';
 
 // Arrow functions: the addon is loaded on first use, not when this module loads.
+const start = sendsOf(native);
 
 export const createSmsRouterConnector = defineSmsConnector({
   metadata,
   parseConfig: (json) => native.routerParseConfig(json),
-  send: (configJson, dataJson) => native.routerSend(configJson, dataJson),
+  send: (configJson, dataJson) => start('router', configJson, dataJson),
   configSchema: ROUTER_CONFIG_SCHEMA,
 });
 

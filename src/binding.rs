@@ -8,14 +8,16 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
 
 use futures_util::FutureExt;
 
 use napi::bindgen_prelude::*;
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 
 use crate::config::{self, aliyun, tencent};
-use crate::direct::{self, Direct};
+use crate::direct;
 use crate::outcome::{guard_json, Outcome};
 use crate::router;
 use crate::send::{self, Finished};
@@ -61,7 +63,6 @@ pub fn tencent_parse_config(config_json: String) -> String {
 }
 
 /// A send's result: exactly one of `answer` and `failure`, and the log line.
-#[napi(object)]
 pub struct SendResult {
   /// The provider's answer, as it came (JSON text its reader accepted): the
   /// message went out.
@@ -89,39 +90,102 @@ impl From<Finished> for SendResult {
   }
 }
 
-/// Sends one verification code through Aliyun; never rejects for a connector
-/// failure (it is in `failure`).
+/// What the report callback is called with: the send's id, then its
+/// `answer`, `failure` and `log` (`undefined` where absent).
+type ReportArgs = FnArgs<(u32, Option<String>, Option<String>, String)>;
+
+/// The JS callback every finished send of one `Sends` is reported to. Weak:
+/// it never keeps Node's event loop alive by itself (the glue holds the loop
+/// open while it has sends pending), so a CLI exits when its work is done.
+type Report = ThreadsafeFunction<(u32, SendResult), (), ReportArgs, Status, false, true>;
+
+/// The send entry points. One instance per connector folder's glue, made at
+/// its first send: each send is started by a synchronous call and reported,
+/// with the id the glue gave it, through the one callback given here.
+///
+/// Why not an `async fn` per send: napi-rs makes a promise, a deferred and a
+/// thread-safe function (with its own libuv handle, opened and closed) for
+/// every such call; here the thread-safe function is made once and Node
+/// drains finished sends in batches from one handle (docs/benchmarks.md).
 #[napi]
-pub async fn aliyun_send(config_json: String, data_json: String) -> Result<SendResult> {
-  Ok(send_direct(&direct::ALIYUN, config_json, data_json).await)
+pub struct Sends {
+  report: Arc<Report>,
 }
 
-/// Sends one verification code through Tencent Cloud; same result.
 #[napi]
-pub async fn tencent_send(config_json: String, data_json: String) -> Result<SendResult> {
-  Ok(send_direct(&direct::TENCENT, config_json, data_json).await)
+impl Sends {
+  /// `report(id, answer, failure, log)` is called once per started send, on
+  /// the JS thread, in the order sends finish. It must not throw.
+  #[napi(constructor)]
+  pub fn new(report: Function<ReportArgs, ()>) -> Result<Self> {
+    let report = report
+      .build_threadsafe_function::<(u32, SendResult)>()
+      .callee_handled::<false>()
+      .weak::<true>()
+      .build_callback(|ctx| {
+        let (id, result) = ctx.value;
+        Ok(FnArgs::from((
+          id,
+          result.answer,
+          result.failure,
+          result.log,
+        )))
+      })?;
+    Ok(Sends {
+      report: Arc::new(report),
+    })
+  }
+
+  /// Starts one send through Aliyun; reported to the callback, never thrown
+  /// for a connector failure (it is in `failure`).
+  #[napi(catch_unwind)]
+  pub fn aliyun(&self, id: u32, config_json: String, data_json: String) {
+    self.start(
+      id,
+      isolate(async move { send::send_direct(&direct::ALIYUN, &config_json, &data_json).await }),
+    );
+  }
+
+  /// Starts one send through Tencent Cloud; same report.
+  #[napi(catch_unwind)]
+  pub fn tencent(&self, id: u32, config_json: String, data_json: String) {
+    self.start(
+      id,
+      isolate(async move { send::send_direct(&direct::TENCENT, &config_json, &data_json).await }),
+    );
+  }
+
+  /// Starts one send through the routing connector: routing and every
+  /// attempt happen in it; same report.
+  #[napi(catch_unwind)]
+  pub fn router(&self, id: u32, config_json: String, data_json: String) {
+    self.start(
+      id,
+      isolate(async move { router::send(&config_json, &data_json).await }),
+    );
+  }
 }
 
-/// One send through a direct connector.
-async fn send_direct(
-  direct: &'static Direct,
-  config_json: String,
-  data_json: String,
-) -> SendResult {
-  isolate(async move { send::send_direct(direct, &config_json, &data_json).await }).await
+impl Sends {
+  /// Runs `send` on the runtime and reports its result under `id`.
+  fn start<F>(&self, id: u32, send: F)
+  where
+    F: Future<Output = SendResult> + Send + 'static,
+  {
+    let report = Arc::clone(&self.report);
+    spawn(async move {
+      let result = send.await;
+      // Fails only while Node tears the environment down: nobody is left to
+      // tell, and the result is dropped here.
+      report.call((id, result), ThreadsafeFunctionCallMode::NonBlocking);
+    });
+  }
 }
 
 /// The routing connector's guard, same shape as `aliyunParseConfig`.
 #[napi(catch_unwind)]
 pub fn router_parse_config(config_json: String) -> String {
   guard_json(&config::read_json(&config_json).and_then(|v| router::config::parse(&v)))
-}
-
-/// Sends one verification code through the routing connector: routing and
-/// every attempt happen here, in one call; same outcome document.
-#[napi]
-pub async fn router_send(config_json: String, data_json: String) -> Result<SendResult> {
-  Ok(isolate(async move { router::send(&config_json, &data_json).await }).await)
 }
 
 /// Runs a send so that a panic inside it ends as a failure outcome instead of
@@ -218,47 +282,53 @@ pub fn tencent_sign_tc3(input: Tc3SignInput) -> Result<Tc3Signature> {
   })
 }
 
-#[cfg(feature = "bench")]
-#[napi(object)]
-pub struct RawPostResult {
-  pub status: u32,
-  pub body_bytes: u32,
-}
-
 /// Posts prepared bytes with the connectors' own transport (shared client,
 /// deadline, size cap) and no connector work: no validation, template choice,
-/// signing or answer parsing. It is the benchmark's ceiling; nothing else uses it.
+/// signing or answer parsing. It is the benchmark's ceiling, started and
+/// reported like a send (same `Sends`, same callback: the ceiling crosses
+/// N-API the way sends do); nothing else uses it. Reported as `answer` = the
+/// HTTP status, or `failure` = what went wrong; `log` is empty.
 /// Only in builds with the `bench` feature (`npm run bench` makes one): it
 /// bypasses the endpoint policy, so shipped binaries do not carry it.
 #[cfg(feature = "bench")]
 #[napi]
-pub async fn raw_post(
-  url: String,
-  headers: Vec<Vec<String>>,
-  body: Buffer,
-  timeout_ms: u32,
-) -> Result<RawPostResult> {
-  let url = reqwest::Url::parse(&url)
-    .map_err(|e| Error::new(Status::InvalidArg, format!("bad url: {e}")))?;
-  let headers = headers
-    .into_iter()
-    .filter_map(|pair| match <[String; 2]>::try_from(pair) {
-      Ok([name, value]) => Some((name, value)),
-      Err(_) => None,
-    })
-    .collect();
-  let request = HttpRequest {
-    url,
-    headers,
-    body: body.to_vec(),
-    timeout: std::time::Duration::from_millis(u64::from(timeout_ms)),
-  };
-  match transport::post(request).await {
-    Ok(response) => Ok(RawPostResult {
-      status: u32::from(response.status),
-      body_bytes: u32::try_from(response.body.len()).unwrap_or(u32::MAX),
-    }),
-    Err(error) => Err(Error::new(Status::GenericFailure, format!("{error:?}"))),
+impl Sends {
+  #[napi]
+  pub fn raw_post(
+    &self,
+    id: u32,
+    url: String,
+    headers: Vec<Vec<String>>,
+    body: Buffer,
+    timeout_ms: u32,
+  ) -> Result<()> {
+    let url = reqwest::Url::parse(&url)
+      .map_err(|e| Error::new(Status::InvalidArg, format!("bad url: {e}")))?;
+    let headers = headers
+      .into_iter()
+      .filter_map(|pair| match <[String; 2]>::try_from(pair) {
+        Ok([name, value]) => Some((name, value)),
+        Err(_) => None,
+      })
+      .collect();
+    let request = HttpRequest {
+      url,
+      headers,
+      body: body.to_vec(),
+      timeout: std::time::Duration::from_millis(u64::from(timeout_ms)),
+    };
+    self.start(id, async move {
+      let (answer, failure) = match transport::post(request).await {
+        Ok(response) => (Some(response.status.to_string()), None),
+        Err(error) => (None, Some(format!("{error:?}"))),
+      };
+      SendResult {
+        answer,
+        failure,
+        log: String::new(),
+      }
+    });
+    Ok(())
   }
 }
 
