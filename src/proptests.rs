@@ -213,3 +213,80 @@ proptest! {
     prop_assert_eq!(decoded.ok(), Some(text));
   }
 }
+
+/// Message data as the glue writes it (any subset of to/type/payload/ip, any
+/// values, payload an object with code/locale or anything), and other JSON.
+fn message_data_json() -> impl Strategy<Value = Value> {
+  let text = prop_oneof![".{0,12}".prop_map(Value::String), any_json()];
+  let payload = prop_oneof![
+    any_json(),
+    (text.clone(), text.clone(), any_json())
+      .prop_map(|(code, locale, other)| json!({ "code": code, "locale": locale, "other": other })),
+    (text.clone(), any::<bool>()).prop_map(|(code, drop)| if drop {
+      json!({ "code": code })
+    } else {
+      json!({ "locale": code })
+    }),
+  ];
+  let object = (
+    text.clone(),
+    text.clone(),
+    payload,
+    text,
+    any_json(),
+    any::<u8>(),
+  )
+    .prop_map(|(to, message_type, payload, ip, other, present)| {
+      let mut map = serde_json::Map::new();
+      for (bit, key, value) in [
+        (1, "to", to),
+        (2, "type", message_type),
+        (4, "payload", payload),
+        (8, "ip", ip),
+        (16, "extra", other),
+      ] {
+        if present & bit != 0 {
+          map.insert(key.to_owned(), value);
+        }
+      }
+      Value::Object(map)
+    });
+  prop_oneof![4 => object, 1 => any_json()]
+}
+
+fn data_summary(result: Result<send::SendData, crate::error::ConnectorError>) -> String {
+  match result {
+    Ok(d) => format!("{:?}", (d.to, d.message_type, d.code, d.ip, d.locale)),
+    Err(e) => format!("error {e:?}"),
+  }
+}
+
+proptest! {
+  /// The direct reading of message data and the reading through a `Value`
+  /// agree on every input: fields, and the error when there is one.
+  #[test]
+  fn message_data_reads_alike_both_ways(value in message_data_json()) {
+    let json = value.to_string();
+    prop_assert_eq!(data_summary(send::read_data(&json)), data_summary(send::read_data_value(&json)));
+  }
+}
+
+#[test]
+fn message_data_reads_alike_on_odd_text() {
+  for json in [
+    r#"{"to":"1","to":"2"}"#,
+    r#"{"payload":{"code":"1","code":"2"}}"#,
+    r#"[1,2]"#,
+    r#""text""#,
+    r#"{"to":"8613812345678""#,
+    r#"{"payload":"x","type":null,"ip":7}"#,
+    r#"{"payload":{"code":{"a":[1,{"b":2}]},"locale":""}}"#,
+    "",
+  ] {
+    assert_eq!(
+      data_summary(send::read_data(json)),
+      data_summary(send::read_data_value(json)),
+      "{json}"
+    );
+  }
+}

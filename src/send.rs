@@ -46,6 +46,17 @@ impl std::fmt::Debug for SendData {
 }
 
 pub fn read_data(json: &str) -> Result<SendData, ConnectorError> {
+  // What the glue writes (js/encode.js) reads straight into its fields; any
+  // other shape (duplicate keys, a root that is not an object, text that is
+  // not JSON) takes the general path, which says what is wrong.
+  match serde_json::from_str::<data_doc::DataDoc>(json) {
+    Ok(doc) => Ok(doc.into()),
+    Err(_) => read_data_value(json),
+  }
+}
+
+/// `read_data` through a `serde_json::Value`: the reference reading.
+pub(crate) fn read_data_value(json: &str) -> Result<SendData, ConnectorError> {
   let value: Value = serde_json::from_str(json).map_err(|_| {
     ConnectorError::new(
       ErrorCode::InvalidRequestParameters,
@@ -68,6 +79,157 @@ pub fn read_data(json: &str) -> Result<SendData, ConnectorError> {
     ip: text(value.get("ip")),
     locale: text(value.get("payload").and_then(|p| p.get("locale"))).filter(|l| !l.is_empty()),
   })
+}
+
+/// The message data read into its fields without a `Value` tree (a map per
+/// object, every key hashed): the same reading as `read_data_value` for every
+/// object the glue writes, checked against it in the tests.
+mod data_doc {
+  use std::fmt;
+
+  use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+  use serde::Deserialize;
+
+  use super::SendData;
+
+  /// A value kept when it is a string and skipped otherwise, as the general
+  /// reading's `as_str` does.
+  #[derive(Default)]
+  pub struct Text(Option<String>);
+
+  impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+      struct TextVisitor;
+      impl<'de> Visitor<'de> for TextVisitor {
+        type Value = Text;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+          f.write_str("any JSON value")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
+          Ok(Text(Some(v.to_owned())))
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Text, E> {
+          Ok(Text(Some(v)))
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Text, E> {
+          Ok(Text(None))
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Text, E> {
+          Ok(Text(None))
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Text, E> {
+          Ok(Text(None))
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Text, E> {
+          Ok(Text(None))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Text, E> {
+          Ok(Text(None))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Text, A::Error> {
+          IgnoredAny.visit_seq(seq).map(|_| Text(None))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Text, A::Error> {
+          IgnoredAny.visit_map(map).map(|_| Text(None))
+        }
+      }
+      deserializer.deserialize_any(TextVisitor)
+    }
+  }
+
+  #[derive(Default, Deserialize)]
+  pub struct Payload {
+    #[serde(default)]
+    code: Text,
+    #[serde(default)]
+    locale: Text,
+  }
+
+  /// `payload`: its fields when it is an object, none otherwise.
+  #[derive(Default)]
+  pub struct PayloadField(Payload);
+
+  impl<'de> Deserialize<'de> for PayloadField {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+      struct PayloadVisitor;
+      impl<'de> Visitor<'de> for PayloadVisitor {
+        type Value = PayloadField;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+          f.write_str("any JSON value")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<PayloadField, A::Error> {
+          Payload::deserialize(de::value::MapAccessDeserializer::new(map)).map(PayloadField)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<PayloadField, A::Error> {
+          IgnoredAny.visit_seq(seq).map(|_| PayloadField::default())
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<PayloadField, E> {
+          Ok(PayloadField::default())
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<PayloadField, E> {
+          Ok(PayloadField::default())
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<PayloadField, E> {
+          Ok(PayloadField::default())
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<PayloadField, E> {
+          Ok(PayloadField::default())
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<PayloadField, E> {
+          Ok(PayloadField::default())
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<PayloadField, E> {
+          Ok(PayloadField::default())
+        }
+      }
+      deserializer.deserialize_any(PayloadVisitor)
+    }
+  }
+
+  /// The root: an object (only: a derived struct would also take an array,
+  /// field by position); unknown keys are skipped.
+  pub struct DataDoc(Fields);
+
+  impl<'de> Deserialize<'de> for DataDoc {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+      struct RootVisitor;
+      impl<'de> Visitor<'de> for RootVisitor {
+        type Value = DataDoc;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+          f.write_str("an object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DataDoc, A::Error> {
+          Fields::deserialize(de::value::MapAccessDeserializer::new(map)).map(DataDoc)
+        }
+      }
+      deserializer.deserialize_map(RootVisitor)
+    }
+  }
+
+  #[derive(Deserialize)]
+  pub struct Fields {
+    #[serde(default)]
+    to: Text,
+    #[serde(default, rename = "type")]
+    message_type: Text,
+    #[serde(default)]
+    payload: PayloadField,
+    #[serde(default)]
+    ip: Text,
+  }
+
+  impl From<DataDoc> for SendData {
+    fn from(DataDoc(doc): DataDoc) -> Self {
+      let PayloadField(payload) = doc.payload;
+      SendData {
+        to: doc.to.0,
+        message_type: doc.message_type.0.unwrap_or_default(),
+        code: payload.code.0,
+        ip: doc.ip.0,
+        locale: payload.locale.0.filter(|l| !l.is_empty()),
+      }
+    }
+  }
 }
 
 /// Template, then recipient, then code: the first failure is the answer.
