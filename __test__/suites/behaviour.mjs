@@ -157,6 +157,32 @@ export function behaviourSuite({ provider, impl, createConnector, simulator, con
       });
     }
 
+    it('one config object changed in place between sends: each send uses what it holds at that moment', async () => {
+      // Logto may hand over the same object every time; ours reuses its last
+      // encoding of an unchanged config (js/encode.js), and must still see an
+      // edit made in place.
+      const cfg = structuredClone(base);
+      const connector = await connectorFor(cfg);
+      fresh();
+      await connector.sendMessage(data());
+      assert.equal(sentTemplate(simulator.requests[0]), codeOf('SignIn'));
+      cfg.templates.find((t) => t.usageType === 'SignIn').templateCode = mainland[8];
+      fresh();
+      await connector.sendMessage(data());
+      assertOneRequest('after the edit');
+      assert.equal(sentTemplate(simulator.requests[0]), mainland[8]);
+      const signName = cfg.signName;
+      delete cfg.signName;
+      fresh();
+      assertConnectorError(await rejection(connector.sendMessage(data())), C.InvalidConfig, 'signName deleted in place');
+      assertNothingSent('signName deleted in place');
+      cfg.signName = signName;
+      fresh();
+      await connector.sendMessage(data());
+      assertOneRequest('signName put back');
+      assert.equal(simulator.requests[0].verdict, 'ok');
+    });
+
     it('a success resolves after one request with the provider’s answer (no retries)', async () => {
       fresh();
       const result = await send(data());
