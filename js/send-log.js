@@ -32,6 +32,14 @@ const buffer = (globalThis[SHARED] ??= (() => {
   return state;
 })());
 
+/** `{"connector":"<id>",`, made once per connector id. */
+const prefixes = new Map();
+const prefixOf = (connectorId) => {
+  let prefix = prefixes.get(connectorId);
+  if (prefix === undefined) prefixes.set(connectorId, (prefix = `{"connector":${JSON.stringify(connectorId)},`));
+  return prefix;
+};
+
 /**
  * @param {string} connectorId
  * @param {string | object | undefined} line the native line (JSON object text,
@@ -39,7 +47,7 @@ const buffer = (globalThis[SHARED] ??= (() => {
  */
 export const writeSendLog = (connectorId, line) => {
   if (!line || process.env.LOGTO_SMS_LOG === 'off') return;
-  const text = typeof line === 'string' ? `{"connector":${JSON.stringify(connectorId)},${line.slice(1)}` : JSON.stringify({ connector: connectorId, ...line });
+  const text = typeof line === 'string' ? prefixOf(connectorId) + line.slice(1) : JSON.stringify({ connector: connectorId, ...line });
   buffer.pending += `${text}\n`;
   if (!buffer.scheduled) {
     buffer.scheduled = true;
