@@ -200,7 +200,7 @@ export function renderReport(data) {
       `${env.n.official.large} sends for the official connector and ${env.n.native.large} for ours and the ceiling ` +
       `(c = 1: ${env.n.official.small} and ${env.n.native.small}). ` +
       `Import time: ${env.importReps} fresh processes per implementation. Every send goes to one canned-answer responder in its own process. ` +
-      'Ceiling: our transport alone (`rawPost`) replaying one captured request of ours, no connector work. ' +
+      'Ceiling: our transport alone (`Sends.rawPost`, started and reported through the same native callback as a send) replaying one captured request of ours, no connector work. ' +
       'Event-loop delay: `monitorEventLoopDelay` at 1 ms resolution, the part above the 1 ms interval. ' +
       'CPU: `process.cpuUsage()` over the timed burst (all threads, Rust workers included). Peak RSS: `maxRSS` of the process. ' +
       `Responder saturation: ${data.loadgenLabel} of raw keep-alive TCP replaying ours' captured request for ${env.loadgen.durationMs} ms, once per round ` +
