@@ -1,9 +1,10 @@
 //! Every N-API export, and nothing else: converts JS⇄Rust values and turns
 //! panics into ordinary failures. No logic lives here.
 //!
-//! Configs and message data arrive as JSON text (the glue stringifies them);
-//! a send's result leaves as one object of three strings (`SendResult`), the
-//! guard's as JSON text: no per-field conversion of provider answers.
+//! Configs and message data arrive as JSON text (the glue encodes them); a
+//! send's result leaves as three strings passed to the report callback of
+//! `Sends` (`SendResult`), the guard's as JSON text: no per-field conversion
+//! of provider answers.
 
 use std::collections::HashMap;
 use std::future::Future;
