@@ -22,10 +22,3 @@ pub mod send_log;
 pub mod sign;
 pub mod template;
 pub mod transport;
-
-/// mimalloc instead of the C library's malloc: every send allocates on one
-/// thread and frees on the other (Node's thread hands strings to the tokio
-/// workers and back), which glibc's per-thread arenas serialise with a lock
-/// (docs/benchmarks.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
