@@ -21,7 +21,7 @@ import { pathToFileURL } from 'node:url';
 
 import { runJson, startResponder } from './child.mjs';
 import { checkEquivalence } from './equivalence.mjs';
-import { BENCH_ADDON, PROVIDERS, ROOT, benchBinding, benchConfig, loadImpl, officialPackage, oursEntry } from './impls.mjs';
+import { BENCH_ADDON, PROVIDERS, ROOT, benchBinding, benchConfig, captureOurs, officialPackage, oursEntry } from './impls.mjs';
 import { CONCURRENCIES, ROUTER_CONCURRENCIES, renderReport } from './report.mjs';
 
 const BENCH = path.join(ROOT, 'bench');
@@ -90,20 +90,8 @@ process.on('exit', () => responder.kill());
 const endpoints = { aliyun: `http://127.0.0.1:${port}/`, tencent: `http://127.0.0.1:${port}` };
 const configs = Object.fromEntries(await Promise.all(PROVIDERS.map(async (p) => [p, await benchConfig(p, endpoints[p])])));
 
-// Headers the HTTP client adds by itself (rawPost and the load generator add their own).
-const CLIENT_HEADERS = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'accept', 'accept-encoding', 'user-agent']);
-async function captureOurs(provider) {
-  const ours = await loadImpl('ours', provider, { endpoint: endpoints[provider], config: configs[provider] });
-  await ours.send();
-  const { rawHeaders, body } = await (await fetch(`http://127.0.0.1:${port}/__last/${provider}`)).json();
-  const headers = [];
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    if (!CLIENT_HEADERS.has(rawHeaders[i].toLowerCase())) headers.push([rawHeaders[i], rawHeaders[i + 1]]);
-  }
-  return { headers, body };
-}
 const requests = {};
-for (const provider of PROVIDERS) requests[provider] = await captureOurs(provider);
+for (const provider of PROVIDERS) requests[provider] = await captureOurs(provider, { port, endpoint: endpoints[provider], config: configs[provider] });
 
 /**
  * rawPost lives only in a build with the cargo feature `bench`: this machine's

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { runJson, startResponder } from './child.mjs';
-import { PROVIDERS, ROOT, benchConfig, loadImpl } from './impls.mjs';
+import { PROVIDERS, ROOT, benchConfig, captureOurs } from './impls.mjs';
 import { median } from './stats.mjs';
 
 const { values } = parseArgs({
@@ -26,18 +26,6 @@ const { child: responder, port } = await startResponder();
 process.on('exit', () => responder.kill());
 const endpoint = (provider) => (provider === 'aliyun' ? `http://127.0.0.1:${port}/` : `http://127.0.0.1:${port}`);
 
-// Same capture as bench/bench.mjs: one real request of ours, replayed by the ceiling.
-const CLIENT_HEADERS = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'accept', 'accept-encoding', 'user-agent']);
-const capture = async (provider, config) => {
-  const ours = await loadImpl('ours', provider, { endpoint: endpoint(provider), config });
-  await ours.send();
-  const { rawHeaders, body } = await (await fetch(`http://127.0.0.1:${port}/__last/${provider}`)).json();
-  const headers = [];
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    if (!CLIENT_HEADERS.has(rawHeaders[i].toLowerCase())) headers.push([rawHeaders[i], rawHeaders[i + 1]]);
-  }
-  return { headers, body };
-};
 
 const fmt = (x, digits = 1) => x.toFixed(digits);
 console.log(`ours vs ceiling, c=${concurrency}, ${values.rounds} rounds of ${values.n} sends per side, fresh processes, medians\n`);
@@ -45,7 +33,7 @@ console.log('| provider | ours sends/s | ceiling sends/s | ours/ceiling | ours C
 console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
 for (const provider of values.providers.split(',')) {
   const config = await benchConfig(provider, endpoint(provider));
-  const request = await capture(provider, config);
+  const request = await captureOurs(provider, { port, endpoint: endpoint(provider), config });
   const sides = { ours: [], ceiling: [] };
   const ratios = [];
   for (let round = 0; round < Number(values.rounds); round += 1) {

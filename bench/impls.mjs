@@ -79,6 +79,24 @@ export async function loadImpl(impl, provider, { endpoint, config, request }) {
   throw new Error(`unknown implementation ${impl}`);
 }
 
+// Headers the HTTP client adds by itself (rawPost and the load generator add their own).
+const CLIENT_HEADERS = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'accept', 'accept-encoding', 'user-agent']);
+
+/**
+ * One real request of ours, as the responder on `port` received it (headers
+ * the client adds itself left out): what the ceiling and the load generator replay.
+ */
+export async function captureOurs(provider, { port, endpoint, config }) {
+  const ours = await loadImpl('ours', provider, { endpoint, config });
+  await ours.send();
+  const { rawHeaders, body } = await (await fetch(`http://127.0.0.1:${port}/__last/${provider}`)).json();
+  const headers = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (!CLIENT_HEADERS.has(rawHeaders[i].toLowerCase())) headers.push([rawHeaders[i], rawHeaders[i + 1]]);
+  }
+  return { headers, body };
+}
+
 /**
  * The benchmark's own build of this machine's addon: the shipped source with the
  * cargo feature `bench`, which adds rawPost (the transport-only ceiling).
