@@ -92,6 +92,28 @@ mod data_doc {
 
   use super::SendData;
 
+  /// The visitor methods for the JSON scalars other than strings, each
+  /// answering `$skipped`: a value the reading leaves out.
+  macro_rules! skip_scalars {
+    ($skipped:expr) => {
+      fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok($skipped)
+      }
+      fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok($skipped)
+      }
+      fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok($skipped)
+      }
+      fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok($skipped)
+      }
+      fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok($skipped)
+      }
+    };
+  }
+
   /// A value kept when it is a string and skipped otherwise, as the general
   /// reading's `as_str` does.
   #[derive(Default)]
@@ -111,21 +133,7 @@ mod data_doc {
         fn visit_string<E: de::Error>(self, v: String) -> Result<Text, E> {
           Ok(Text(Some(v)))
         }
-        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Text, E> {
-          Ok(Text(None))
-        }
-        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Text, E> {
-          Ok(Text(None))
-        }
-        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Text, E> {
-          Ok(Text(None))
-        }
-        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Text, E> {
-          Ok(Text(None))
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Text, E> {
-          Ok(Text(None))
-        }
+        skip_scalars!(Text(None));
         fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Text, A::Error> {
           IgnoredAny.visit_seq(seq).map(|_| Text(None))
         }
@@ -166,21 +174,7 @@ mod data_doc {
         fn visit_str<E: de::Error>(self, _: &str) -> Result<PayloadField, E> {
           Ok(PayloadField::default())
         }
-        fn visit_bool<E: de::Error>(self, _: bool) -> Result<PayloadField, E> {
-          Ok(PayloadField::default())
-        }
-        fn visit_i64<E: de::Error>(self, _: i64) -> Result<PayloadField, E> {
-          Ok(PayloadField::default())
-        }
-        fn visit_u64<E: de::Error>(self, _: u64) -> Result<PayloadField, E> {
-          Ok(PayloadField::default())
-        }
-        fn visit_f64<E: de::Error>(self, _: f64) -> Result<PayloadField, E> {
-          Ok(PayloadField::default())
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<PayloadField, E> {
-          Ok(PayloadField::default())
-        }
+        skip_scalars!(PayloadField::default());
       }
       deserializer.deserialize_any(PayloadVisitor)
     }
